@@ -1,0 +1,68 @@
+/* User accounts. */
+#include "auth/auth.h"
+#include "core/clock.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct create_ctx {
+    const struct principal *actor;
+    const char *username, *role, *district, *password_hash;
+    int64_t institution_id, id;
+};
+
+static enum err create_tx(struct db *db, void *p)
+{
+    struct create_ctx *c = p;
+    struct db_val v[] = {DBV_TEXT(c->username), DBV_TEXT(c->role), DBV_TEXT(c->district),
+                         c->institution_id ? DBV_INT(c->institution_id) : DBV_NULL, DBV_TEXT(c->password_hash),
+                         DBV_INT(clock_now())};
+    enum err e = db_int_query(db,
+                              "INSERT INTO users (username, role, district_code, institution_id, password_hash, "
+                              "created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                              v, DB_NPARAMS(v), &c->id);
+    if (e != OK) return e;
+    json_t *after = json_pack("{s:s, s:s, s:s*, s:I}", "username", c->username, "role", c->role, "district",
+                              c->district, "institution_id", (json_int_t)c->institution_id);
+    if (c->institution_id == 0) json_object_del(after, "institution_id");
+    char *txt = json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(after);
+    e = audit_append(db, c->actor, "user.create", "user", c->id, NULL, txt);
+    free(txt);
+    return e;
+}
+
+enum err user_create(struct db *db, const struct principal *actor, const char *username, const char *role_name_s,
+                     const char *district, int64_t institution_id, const char *password, int64_t *user_id)
+{
+    unsigned role = role_from_name(role_name_s);
+    if (!role || !username || !*username || strlen(username) > 64 || !password || strlen(password) < 10)
+        return ERR_VALIDATION;
+    for (const char *p = username; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '.' || *p == '-'))
+            return ERR_VALIDATION;
+    bool needs_district = role == ROLE_COUNTY || role == ROLE_INSPECTOR;
+    if (needs_district != (district != NULL)) return ERR_VALIDATION;
+    if ((role == ROLE_OPERATOR) != (institution_id != 0)) return ERR_VALIDATION;
+    if (district) {
+        int64_t n = 0;
+        struct db_val v[] = {DBV_TEXT(district)};
+        if (db_int_query(db, "SELECT COUNT(*) FROM districts WHERE code = $1", v, 1, &n) != OK || n != 1)
+            return ERR_VALIDATION;
+    }
+    if (institution_id) {
+        int64_t n = 0;
+        struct db_val v[] = {DBV_INT(institution_id)};
+        if (db_int_query(db, "SELECT COUNT(*) FROM institutions WHERE id = $1", v, 1, &n) != OK || n != 1)
+            return ERR_VALIDATION;
+    }
+    char hash[crypto_pwhash_STRBYTES];
+    enum err e = auth_hash_password(password, hash, sizeof hash);
+    if (e != OK) return e;
+    struct create_ctx c = {actor, username, role_name_s, district, hash, institution_id, 0};
+    e = db_tx(db, create_tx, &c);
+    if (e == OK && user_id) *user_id = c.id;
+    return e;
+}

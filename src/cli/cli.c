@@ -1,0 +1,287 @@
+#include "cli/cli.h"
+
+#include "auth/auth.h"
+#include "core/arena.h"
+#include "core/log.h"
+#include "db/db.h"
+#include "http/http.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EXIT_USAGE 2
+
+struct opts {
+    const char *db, *admin, *password_file, *listen, *username, *role, *district, *institution, *user;
+    const char *threads, *per_ip_limit;
+};
+
+static const char usage[] =
+    "usage:\n"
+    "  tuoyu init   --db DB [--admin NAME --password-file FILE]\n"
+    "  tuoyu serve  --db DB [--listen 127.0.0.1:8080] [--threads N] [--per-ip-limit N]\n"
+    "  tuoyu demo   --db DB\n"
+    "  tuoyu user add --db DB --username U --role ROLE [--district CODE] [--institution ID] --password-file FILE\n"
+    "  tuoyu token create --db DB --user U\n"
+    "  tuoyu audit verify --db DB\n";
+
+static int bad(const char *msg, const char *arg)
+{
+    fprintf(stderr, "tuoyu: %s%s%s (try: tuoyu --help)\n", msg, arg ? ": " : "", arg ? arg : "");
+    return EXIT_USAGE;
+}
+
+/* Parse --name value pairs into o; allowed is a space-separated list of option names. */
+static int parse(int argc, char **argv, const char *allowed, struct opts *o)
+{
+    struct {
+        const char *name;
+        const char **dst;
+    } table[] = {{"db", &o->db},
+                 {"admin", &o->admin},
+                 {"password-file", &o->password_file},
+                 {"listen", &o->listen},
+                 {"username", &o->username},
+                 {"role", &o->role},
+                 {"district", &o->district},
+                 {"institution", &o->institution},
+                 {"user", &o->user},
+                 {"threads", &o->threads},
+                 {"per-ip-limit", &o->per_ip_limit}};
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strncmp(a, "--", 2) != 0) return bad("unexpected argument", a);
+        const char *name = a + 2, *value = NULL;
+        char buf[64];
+        const char *eq = strchr(name, '=');
+        if (eq) {
+            snprintf(buf, sizeof buf, "%.*s", (int)(eq - name), name);
+            name = buf;
+            value = eq + 1;
+        } else if (i + 1 < argc) {
+            value = argv[++i];
+        } else {
+            return bad("missing value for option", a);
+        }
+        char key[80];
+        snprintf(key, sizeof key, " %s ", name);
+        char list[256];
+        snprintf(list, sizeof list, " %s ", allowed);
+        if (!strstr(list, key)) return bad("unknown option", a);
+        for (size_t t = 0; t < sizeof table / sizeof table[0]; t++)
+            if (strcmp(table[t].name, name) == 0) *table[t].dst = value;
+        if (!*value) return bad("empty value for option", a);
+    }
+    return 0;
+}
+
+/* Read a password from the first line of a file (trailing newline removed). */
+static int read_password(const char *path, char *out, size_t size)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "tuoyu: cannot read password file %s: %s\n", path, strerror(errno));
+        return EXIT_USAGE;
+    }
+    if (!fgets(out, (int)size, f)) out[0] = 0;
+    fclose(f);
+    out[strcspn(out, "\r\n")] = 0;
+    if (strlen(out) < 10) {
+        fprintf(stderr, "tuoyu: password in %s must be at least 10 characters\n", path);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+static int open_db(const char *url, struct db **db, bool migrate)
+{
+    if (db_open(url, db) != OK) {
+        fprintf(stderr, "tuoyu: cannot open database %s\n", url);
+        return 1;
+    }
+    int version = 0;
+    enum err e = migrate ? db_migrate(*db) : db_schema_check(*db, &version);
+    if (e == ERR_SCHEMA_NEWER) {
+        fprintf(stderr, "tuoyu: the database schema is newer than this program; upgrade tuoyu\n");
+    } else if (e == ERR_STATE) {
+        fprintf(stderr, "tuoyu: the database schema (version %d) is older than this program; run tuoyu init\n",
+                version);
+    } else if (e != OK) {
+        fprintf(stderr, "tuoyu: database error (%s)\n", err_name(e));
+    }
+    if (e != OK) {
+        db_close(*db);
+        *db = NULL;
+        return 1;
+    }
+    return 0;
+}
+
+static int cmd_init(int argc, char **argv)
+{
+    struct opts o = {0};
+    int rc = parse(argc, argv, "db admin password-file", &o);
+    if (rc) return rc;
+    if (!o.db) return bad("missing --db", NULL);
+    if (!o.admin != !o.password_file) return bad("--admin and --password-file go together", NULL);
+    char pw[256];
+    if (o.admin && (rc = read_password(o.password_file, pw, sizeof pw))) return rc;
+    struct db *db;
+    if ((rc = open_db(o.db, &db, true))) return rc;
+    if (o.admin) {
+        enum err e = user_create(db, NULL, o.admin, "admin", NULL, 0, pw, NULL);
+        if (e == ERR_CONFLICT) {
+            fprintf(stderr, "tuoyu: user %s exists already; left unchanged\n", o.admin);
+        } else if (e != OK) {
+            fprintf(stderr, "tuoyu: cannot create admin %s (%s)\n", o.admin, err_name(e));
+            db_close(db);
+            return e == ERR_VALIDATION ? EXIT_USAGE : 1;
+        }
+    }
+    db_close(db);
+    printf("database %s is ready\n", o.db);
+    return 0;
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+    struct opts o = {0};
+    int rc = parse(argc, argv, "db listen threads per-ip-limit", &o);
+    if (rc) return rc;
+    if (!o.db) return bad("missing --db", NULL);
+    struct server_config cfg = {.db_url = o.db, .listen = o.listen ? o.listen : "127.0.0.1:8080"};
+    if (o.threads) cfg.threads = (unsigned)atoi(o.threads);
+    if (o.per_ip_limit) cfg.per_ip_limit = (unsigned)atoi(o.per_ip_limit);
+    if ((o.threads && (cfg.threads < 1 || cfg.threads > 256)) ||
+        (o.per_ip_limit && (cfg.per_ip_limit < 1 || cfg.per_ip_limit > 100000)))
+        return bad("bad number", o.threads ? o.threads : o.per_ip_limit);
+    struct db *db;
+    if ((rc = open_db(o.db, &db, false))) return rc;
+    db_close(db);
+    enum err e = server_run(&cfg);
+    if (e == ERR_BAD_REQUEST) return bad("bad --listen address", cfg.listen);
+    return e == OK ? 0 : 1;
+}
+
+static int cmd_demo(int argc, char **argv)
+{
+    struct opts o = {0};
+    int rc = parse(argc, argv, "db", &o);
+    if (rc) return rc;
+    if (!o.db) return bad("missing --db", NULL);
+    struct db *db;
+    if ((rc = open_db(o.db, &db, true))) return rc;
+    rc = demo_load(db);
+    db_close(db);
+    return rc;
+}
+
+static int cmd_user_add(int argc, char **argv)
+{
+    struct opts o = {0};
+    int rc = parse(argc, argv, "db username role district institution password-file", &o);
+    if (rc) return rc;
+    if (!o.db || !o.username || !o.role || !o.password_file)
+        return bad("user add needs --db, --username, --role and --password-file", NULL);
+    unsigned role = role_from_name(o.role);
+    if (!role) return bad("unknown role", o.role);
+    if ((role == ROLE_COUNTY || role == ROLE_INSPECTOR) && !o.district)
+        return bad("this role needs --district", o.role);
+    if (role != ROLE_COUNTY && role != ROLE_INSPECTOR && o.district)
+        return bad("only county_official and inspector take --district", o.role);
+    if ((role == ROLE_OPERATOR) != (o.institution != NULL))
+        return bad("--institution goes with the operator role, and only with it", o.role);
+    int64_t inst = 0;
+    if (o.institution) {
+        char *end;
+        inst = strtoll(o.institution, &end, 10);
+        if (*end || inst <= 0) return bad("bad --institution", o.institution);
+    }
+    char pw[256];
+    if ((rc = read_password(o.password_file, pw, sizeof pw))) return rc;
+    struct db *db;
+    if ((rc = open_db(o.db, &db, false))) return rc;
+    int64_t id = 0;
+    enum err e = user_create(db, NULL, o.username, o.role, o.district, inst, pw, &id);
+    db_close(db);
+    if (e == ERR_CONFLICT) return bad("username taken", o.username), 1;
+    if (e == ERR_VALIDATION) return bad("invalid username, district or institution", o.username);
+    if (e != OK) {
+        fprintf(stderr, "tuoyu: cannot add user (%s)\n", err_name(e));
+        return 1;
+    }
+    printf("user %s (%s) added with id %lld\n", o.username, o.role, (long long)id);
+    return 0;
+}
+
+static int cmd_token_create(int argc, char **argv)
+{
+    struct opts o = {0};
+    int rc = parse(argc, argv, "db user", &o);
+    if (rc) return rc;
+    if (!o.db || !o.user) return bad("token create needs --db and --user", NULL);
+    struct db *db;
+    if ((rc = open_db(o.db, &db, false))) return rc;
+    struct arena a;
+    arena_init(&a, 0);
+    char *token = NULL;
+    enum err e = token_create(db, &a, o.user, &token);
+    db_close(db);
+    if (e == ERR_NOT_FOUND) {
+        arena_free(&a);
+        return bad("no such user", o.user);
+    }
+    if (e != OK) {
+        fprintf(stderr, "tuoyu: cannot create token (%s)\n", err_name(e));
+        arena_free(&a);
+        return 1;
+    }
+    printf("API token for %s (shown once; only its hash is stored):\n%s\n", o.user, token);
+    arena_free(&a);
+    return 0;
+}
+
+static int cmd_audit_verify(int argc, char **argv)
+{
+    struct opts o = {0};
+    int rc = parse(argc, argv, "db", &o);
+    if (rc) return rc;
+    if (!o.db) return bad("missing --db", NULL);
+    struct db *db;
+    if ((rc = open_db(o.db, &db, false))) return rc;
+    int64_t checked = 0, bad_seq = 0;
+    enum err e = audit_verify(db, &checked, &bad_seq);
+    db_close(db);
+    if (e == OK) {
+        printf("audit chain intact: %lld entries\n", (long long)checked);
+        return 0;
+    }
+    if (e == ERR_STATE) {
+        printf("audit chain broken at entry %lld (%lld entries before it are intact)\n", (long long)bad_seq,
+               (long long)checked);
+        return 1;
+    }
+    fprintf(stderr, "tuoyu: cannot read the audit log (%s)\n", err_name(e));
+    return 1;
+}
+
+int cli_main(int argc, char **argv)
+{
+    if (argc < 2) return bad("missing command", NULL);
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    if (auth_init() != OK) return 1;
+    if (strcmp(cmd, "init") == 0) return cmd_init(argc - 2, argv + 2);
+    if (strcmp(cmd, "serve") == 0) return cmd_serve(argc - 2, argv + 2);
+    if (strcmp(cmd, "demo") == 0) return cmd_demo(argc - 2, argv + 2);
+    const char *sub = argc > 2 ? argv[2] : "";
+    if (strcmp(cmd, "user") == 0 && strcmp(sub, "add") == 0) return cmd_user_add(argc - 3, argv + 3);
+    if (strcmp(cmd, "token") == 0 && strcmp(sub, "create") == 0) return cmd_token_create(argc - 3, argv + 3);
+    if (strcmp(cmd, "audit") == 0 && strcmp(sub, "verify") == 0) return cmd_audit_verify(argc - 3, argv + 3);
+    return bad("unknown command", cmd);
+}

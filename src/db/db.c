@@ -1,0 +1,130 @@
+/* Engine-independent parts of the storage interface: dispatch, conveniences and the transaction runner. */
+#include "db/db.h"
+
+#include "core/log.h"
+
+#include <string.h>
+#include <time.h>
+
+enum err db_open(const char *url, struct db **out)
+{
+    if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
+        log_msg(LOG_ERROR, "PostgreSQL support is not built into this binary yet");
+        return ERR_DB;
+    }
+    return db_sqlite_open(url, out);
+}
+
+void db_close(struct db *db)
+{
+    if (db) db->ops->close(db);
+}
+
+const char *db_dialect(const struct db *db)
+{
+    return db->ops->dialect;
+}
+
+enum err db_query(struct db *db, const char *sql, const struct db_val *params, int nparams, struct db_rows **rows)
+{
+    return db->ops->query(db, sql, params, nparams, rows);
+}
+
+int db_next(struct db_rows *r)
+{
+    return r->db->ops->next(r);
+}
+
+enum err db_rows_err(const struct db_rows *r)
+{
+    return r->err;
+}
+
+int64_t db_int(struct db_rows *r, int col)
+{
+    return r->db->ops->col_int(r, col);
+}
+
+double db_real(struct db_rows *r, int col)
+{
+    return r->db->ops->col_real(r, col);
+}
+
+bool db_isnull(struct db_rows *r, int col)
+{
+    return r->db->ops->col_isnull(r, col);
+}
+
+const char *db_text(struct db_rows *r, int col)
+{
+    return r->db->ops->col_text(r, col);
+}
+
+char *db_text_dup(struct db_rows *r, int col, struct arena *a)
+{
+    const char *s = db_text(r, col);
+    return s ? arena_strdup(a, s) : NULL;
+}
+
+const void *db_blob(struct db_rows *r, int col, size_t *len)
+{
+    return r->db->ops->col_blob(r, col, len);
+}
+
+void db_done(struct db_rows *r)
+{
+    if (r) r->db->ops->done(r);
+}
+
+enum err db_exec(struct db *db, const char *sql, const struct db_val *params, int nparams)
+{
+    return db->ops->query(db, sql, params, nparams, NULL);
+}
+
+enum err db_int_query(struct db *db, const char *sql, const struct db_val *params, int nparams, int64_t *out)
+{
+    struct db_rows *r = NULL;
+    enum err e = db_query(db, sql, params, nparams, &r);
+    if (e != OK) return e;
+    int n = db_next(r);
+    if (n == 1)
+        *out = db_int(r, 0);
+    else
+        e = n == 0 ? ERR_NOT_FOUND : db_rows_err(r);
+    db_done(r);
+    return e;
+}
+
+int64_t db_changes(struct db *db)
+{
+    return db->ops->changes(db);
+}
+
+enum err db_exec_script(struct db *db, const char *sql)
+{
+    return db->ops->exec_script(db, sql);
+}
+
+enum err db_tx(struct db *db, db_tx_fn fn, void *ctx)
+{
+    enum err e = ERR_DB_SOFT;
+    for (int attempt = 0; attempt < 6 && e == ERR_DB_SOFT; attempt++) {
+        if (attempt) {
+            /* Back off 5, 10, 20, 40, 80 ms: enough for a competing writer to commit. */
+            struct timespec ts = {0, 5000000L << (attempt - 1)};
+            nanosleep(&ts, NULL);
+        }
+        e = db_exec(db, db->ops->begin_sql, NULL, 0);
+        if (e != OK) continue;
+        e = fn(db, ctx);
+        if (e == OK) e = db_exec(db, "COMMIT", NULL, 0);
+        if (e != OK) db_exec(db, "ROLLBACK", NULL, 0);
+    }
+    if (e == ERR_DB_SOFT) log_msg(LOG_WARN, "transaction gave up after retries");
+    return e;
+}
+
+enum err db_bulk_mode(struct db *db, bool on)
+{
+    return db_exec_script(db, on ? db->ops->bulk_on_sql : db->ops->bulk_off_sql);
+}

@@ -1,0 +1,121 @@
+/* The storage interface. One struct db is one connection, used by one thread at a time (the server keeps one
+ * per worker thread). Every query outside the migrations is one SQL text for both engines: $1..$n
+ * placeholders, ON CONFLICT, RETURNING, integers for times (seconds) and money (fen), 0/1 for booleans,
+ * CAST($n AS TEXT|BIGINT) where a parameter's type cannot be inferred. No dialect branches above this layer. */
+#ifndef TUOYU_DB_H
+#define TUOYU_DB_H
+#include "core/arena.h"
+#include "core/err.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+enum db_type { DB_NULL, DB_INT, DB_TEXT, DB_BLOB, DB_REAL };
+
+/* A parameter value. Text and blob bytes are borrowed: they must outlive the db_query call. */
+struct db_val {
+    enum db_type t;
+    int64_t i;
+    double r;
+    const char *s;
+    size_t n;
+};
+
+#define DBV_NULL ((struct db_val){.t = DB_NULL})
+#define DBV_INT(x) ((struct db_val){.t = DB_INT, .i = (int64_t)(x)})
+/* NULL pointer → SQL NULL. */
+static inline struct db_val DBV_TEXT(const char *s)
+{
+    return s ? (struct db_val){.t = DB_TEXT, .s = s, .n = strlen(s)} : DBV_NULL;
+}
+#define DBV_BLOB(p, len) ((struct db_val){.t = DB_BLOB, .s = (const char *)(p), .n = (len)})
+#define DBV_REAL(x) ((struct db_val){.t = DB_REAL, .r = (double)(x)})
+#define DBV_BOOL(b) DBV_INT((b) ? 1 : 0)
+#define DB_NPARAMS(arr) ((int)(sizeof(arr) / sizeof((arr)[0])))
+
+struct db;
+struct db_rows;
+
+/* Open a database: a file path (SQLite; created if missing) or a postgresql:// URL. On success *out owns the
+ * connection (close with db_close). SQLite is opened in WAL mode with synchronous=FULL, foreign_keys=ON and a
+ * busy timeout. Returns ERR_DB (with a log line) on failure. */
+enum err db_open(const char *url, struct db **out);
+void db_close(struct db *db);
+/* "sqlite" or "pg": used only to choose the migration directory. */
+const char *db_dialect(const struct db *db);
+
+/* Run one statement with parameters. When rows is non-NULL the caller iterates the result with db_next and
+ * must call db_done; when NULL, the statement runs to completion and rows are discarded.
+ * Returns ERR_DB_SOFT on busy/serialization/deadlock (retryable), ERR_CONFLICT on a unique or primary-key
+ * violation, ERR_DB otherwise. May block on locks (bounded by the busy timeout). */
+enum err db_query(struct db *db, const char *sql, const struct db_val *params, int nparams,
+                  struct db_rows **rows);
+/* Advance: 1 when a row is available, 0 at the end, -1 on error (see db_rows_err). */
+int db_next(struct db_rows *r);
+enum err db_rows_err(const struct db_rows *r);
+int64_t db_int(struct db_rows *r, int col);
+double db_real(struct db_rows *r, int col);
+bool db_isnull(struct db_rows *r, int col);
+/* Text of a column or NULL for SQL NULL; valid until the next db_next/db_done. */
+const char *db_text(struct db_rows *r, int col);
+/* Copy of a text column into the arena (NULL for SQL NULL). */
+char *db_text_dup(struct db_rows *r, int col, struct arena *a);
+const void *db_blob(struct db_rows *r, int col, size_t *len);
+void db_done(struct db_rows *r);
+
+/* Convenience: run and discard rows. */
+enum err db_exec(struct db *db, const char *sql, const struct db_val *params, int nparams);
+/* Convenience: first column of the first row as an integer; ERR_NOT_FOUND when there is no row. */
+enum err db_int_query(struct db *db, const char *sql, const struct db_val *params, int nparams, int64_t *out);
+/* Rows changed by the last INSERT/UPDATE/DELETE run through db_exec or db_query. */
+int64_t db_changes(struct db *db);
+/* Bulk loading (the demo and importers): on, commits stop waiting for the disk (SQLite synchronous=OFF,
+ * PostgreSQL synchronous_commit=off); off restores full durability. */
+enum err db_bulk_mode(struct db *db, bool on);
+/* Run a script of several statements with no parameters (migrations only). */
+enum err db_exec_script(struct db *db, const char *sql);
+
+/* The transaction runner. fn runs inside BEGIN IMMEDIATE (SQLite) / BEGIN (PostgreSQL); the transaction
+ * commits when fn returns OK and rolls back otherwise. Soft errors (busy, serialization failure, deadlock)
+ * from fn or from COMMIT are retried up to 5 times with backoff, so fn must not have side effects outside the
+ * database. Returns fn's result or the commit's. */
+typedef enum err (*db_tx_fn)(struct db *db, void *ctx);
+enum err db_tx(struct db *db, db_tx_fn fn, void *ctx);
+
+/* Schema: apply every migration newer than the database's version. Returns ERR_SCHEMA_NEWER when the database
+ * was migrated by a newer binary. */
+enum err db_migrate(struct db *db);
+/* Check that the schema is exactly the version this binary expects (no migration). *version gets the
+ * database's version. ERR_SCHEMA_NEWER when newer, ERR_STATE when older (run tuoyu init). */
+enum err db_schema_check(struct db *db, int *version);
+
+/* Internals shared by the engine implementations. */
+struct db_ops {
+    const char *dialect;
+    void (*close)(struct db *db);
+    enum err (*query)(struct db *db, const char *sql, const struct db_val *p, int n, struct db_rows **rows);
+    int (*next)(struct db_rows *r);
+    int64_t (*col_int)(struct db_rows *r, int col);
+    double (*col_real)(struct db_rows *r, int col);
+    bool (*col_isnull)(struct db_rows *r, int col);
+    const char *(*col_text)(struct db_rows *r, int col);
+    const void *(*col_blob)(struct db_rows *r, int col, size_t *len);
+    void (*done)(struct db_rows *r);
+    int64_t (*changes)(struct db *db);
+    enum err (*exec_script)(struct db *db, const char *sql);
+    const char *begin_sql;
+    const char *bulk_on_sql, *bulk_off_sql;
+};
+struct db {
+    const struct db_ops *ops;
+};
+struct db_rows {
+    struct db *db;
+    enum err err;
+};
+
+enum err db_sqlite_open(const char *path, struct db **out);
+
+#endif

@@ -1,0 +1,295 @@
+/* The SQLite engine: WAL, synchronous=FULL, foreign keys, STRICT tables, a busy timeout, and a per-connection
+ * cache of prepared statements keyed by SQL text. Parameters are written $1..$n in the shared SQL; SQLite
+ * treats "$1" as a named parameter, so they are bound by name, which keeps any order or repetition correct. */
+#include "core/log.h"
+#include "core/mem.h"
+#include "db/db.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CACHE_SLOTS 256
+
+struct cached {
+    char *sql;
+    sqlite3_stmt *st;
+    int in_use;
+};
+
+struct sqlite_db {
+    struct db base;
+    sqlite3 *h;
+    struct cached cache[CACHE_SLOTS];
+};
+
+struct sqlite_rows {
+    struct db_rows base;
+    sqlite3_stmt *st;
+    struct cached *slot; /* NULL when the statement is not cached and must be finalized */
+    int stepped;         /* a row is pending from the first step */
+};
+
+static enum err map_rc(sqlite3 *h, int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_OK:
+    case SQLITE_ROW:
+    case SQLITE_DONE:
+        return OK;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return ERR_DB_SOFT;
+    case SQLITE_CONSTRAINT:
+        if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) return ERR_CONFLICT;
+        log_msg(LOG_WARN, "sqlite constraint: %s", sqlite3_errmsg(h));
+        return ERR_DB;
+    case SQLITE_NOMEM:
+        return ERR_NOMEM;
+    default:
+        log_msg(LOG_ERROR, "sqlite error %d: %s", rc, sqlite3_errmsg(h));
+        return ERR_DB;
+    }
+}
+
+static uint64_t hash_sql(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static void sq_close(struct db *db)
+{
+    struct sqlite_db *s = (struct sqlite_db *)db;
+    for (int i = 0; i < CACHE_SLOTS; i++) {
+        if (s->cache[i].st) sqlite3_finalize(s->cache[i].st);
+        free(s->cache[i].sql);
+    }
+    sqlite3_close_v2(s->h);
+    free(s);
+}
+
+static enum err bind_params(sqlite3_stmt *st, const struct db_val *p, int n)
+{
+    for (int i = 0; i < n; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "$%d", i + 1);
+        int idx = sqlite3_bind_parameter_index(st, name);
+        if (idx == 0) continue; /* parameter not used by this text */
+        int rc;
+        switch (p[i].t) {
+        case DB_NULL:
+            rc = sqlite3_bind_null(st, idx);
+            break;
+        case DB_INT:
+            rc = sqlite3_bind_int64(st, idx, p[i].i);
+            break;
+        case DB_TEXT:
+            rc = sqlite3_bind_text64(st, idx, p[i].s, p[i].n, SQLITE_STATIC, SQLITE_UTF8);
+            break;
+        case DB_REAL:
+            rc = sqlite3_bind_double(st, idx, p[i].r);
+            break;
+        case DB_BLOB:
+        default:
+            rc = sqlite3_bind_blob64(st, idx, p[i].s, p[i].n, SQLITE_STATIC);
+            break;
+        }
+        if (rc != SQLITE_OK) return ERR_DB;
+    }
+    return OK;
+}
+
+/* Find or prepare the statement for sql. A cached statement already in use (a nested query with the same
+ * text) is not shared: a fresh one is prepared and finalized after use. */
+static enum err get_stmt(struct sqlite_db *s, const char *sql, sqlite3_stmt **st, struct cached **slot)
+{
+    uint64_t h = hash_sql(sql);
+    for (int probe = 0; probe < 8; probe++) {
+        struct cached *c = &s->cache[(h + (uint64_t)probe) % CACHE_SLOTS];
+        if (c->sql && strcmp(c->sql, sql) == 0) {
+            if (c->in_use) break;
+            c->in_use = 1;
+            *st = c->st;
+            *slot = c;
+            return OK;
+        }
+        if (!c->sql) {
+            int rc = sqlite3_prepare_v3(s->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &c->st, NULL);
+            if (rc != SQLITE_OK) return map_rc(s->h, rc);
+            c->sql = xstrdup(sql);
+            c->in_use = 1;
+            *st = c->st;
+            *slot = c;
+            return OK;
+        }
+    }
+    *slot = NULL;
+    int rc = sqlite3_prepare_v2(s->h, sql, -1, st, NULL);
+    return rc == SQLITE_OK ? OK : map_rc(s->h, rc);
+}
+
+static void release(struct sqlite_db *s, sqlite3_stmt *st, struct cached *slot)
+{
+    (void)s;
+    if (slot) {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        slot->in_use = 0;
+    } else {
+        sqlite3_finalize(st);
+    }
+}
+
+static enum err sq_query(struct db *db, const char *sql, const struct db_val *p, int n, struct db_rows **rows)
+{
+    struct sqlite_db *s = (struct sqlite_db *)db;
+    sqlite3_stmt *st = NULL;
+    struct cached *slot = NULL;
+    enum err e = get_stmt(s, sql, &st, &slot);
+    if (e != OK) return e;
+    e = bind_params(st, p, n);
+    if (e != OK) goto fail;
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        e = map_rc(s->h, sqlite3_extended_errcode(s->h));
+        goto fail;
+    }
+    if (!rows) {
+        /* Run to completion so that RETURNING and multi-row statements finish their work. */
+        while (rc == SQLITE_ROW) rc = sqlite3_step(st);
+        if (rc != SQLITE_DONE) {
+            e = map_rc(s->h, sqlite3_extended_errcode(s->h));
+            goto fail;
+        }
+        release(s, st, slot);
+        return OK;
+    }
+    struct sqlite_rows *r = xcalloc(1, sizeof *r);
+    r->base.db = db;
+    r->st = st;
+    r->slot = slot;
+    r->stepped = rc == SQLITE_ROW ? 1 : 2;
+    *rows = &r->base;
+    return OK;
+fail:
+    release(s, st, slot);
+    return e;
+}
+
+static int sq_next(struct db_rows *rows)
+{
+    struct sqlite_rows *r = (struct sqlite_rows *)rows;
+    if (r->stepped == 1) {
+        r->stepped = 0;
+        return 1;
+    }
+    if (r->stepped == 2) return 0;
+    int rc = sqlite3_step(r->st);
+    if (rc == SQLITE_ROW) return 1;
+    if (rc == SQLITE_DONE) {
+        r->stepped = 2;
+        return 0;
+    }
+    struct sqlite_db *s = (struct sqlite_db *)rows->db;
+    rows->err = map_rc(s->h, sqlite3_extended_errcode(s->h));
+    return -1;
+}
+
+static int64_t sq_col_int(struct db_rows *rows, int col)
+{
+    return sqlite3_column_int64(((struct sqlite_rows *)rows)->st, col);
+}
+
+static double sq_col_real(struct db_rows *rows, int col)
+{
+    return sqlite3_column_double(((struct sqlite_rows *)rows)->st, col);
+}
+
+static bool sq_col_isnull(struct db_rows *rows, int col)
+{
+    return sqlite3_column_type(((struct sqlite_rows *)rows)->st, col) == SQLITE_NULL;
+}
+
+static const char *sq_col_text(struct db_rows *rows, int col)
+{
+    sqlite3_stmt *st = ((struct sqlite_rows *)rows)->st;
+    if (sqlite3_column_type(st, col) == SQLITE_NULL) return NULL;
+    return (const char *)sqlite3_column_text(st, col);
+}
+
+static const void *sq_col_blob(struct db_rows *rows, int col, size_t *len)
+{
+    sqlite3_stmt *st = ((struct sqlite_rows *)rows)->st;
+    const void *p = sqlite3_column_blob(st, col);
+    *len = (size_t)sqlite3_column_bytes(st, col);
+    return p;
+}
+
+static void sq_done(struct db_rows *rows)
+{
+    struct sqlite_rows *r = (struct sqlite_rows *)rows;
+    release((struct sqlite_db *)rows->db, r->st, r->slot);
+    free(r);
+}
+
+static int64_t sq_changes(struct db *db)
+{
+    return sqlite3_changes64(((struct sqlite_db *)db)->h);
+}
+
+static enum err sq_exec_script(struct db *db, const char *sql)
+{
+    struct sqlite_db *s = (struct sqlite_db *)db;
+    char *msg = NULL;
+    int rc = sqlite3_exec(s->h, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        log_msg(LOG_ERROR, "sqlite script: %s", msg ? msg : "?");
+        sqlite3_free(msg);
+        return map_rc(s->h, rc);
+    }
+    return OK;
+}
+
+static const struct db_ops sqlite_ops = {
+    .dialect = "sqlite",
+    .close = sq_close,
+    .query = sq_query,
+    .next = sq_next,
+    .col_int = sq_col_int,
+    .col_real = sq_col_real,
+    .col_isnull = sq_col_isnull,
+    .col_text = sq_col_text,
+    .col_blob = sq_col_blob,
+    .done = sq_done,
+    .changes = sq_changes,
+    .exec_script = sq_exec_script,
+    .begin_sql = "BEGIN IMMEDIATE",
+    .bulk_on_sql = "PRAGMA synchronous=OFF",
+    .bulk_off_sql = "PRAGMA synchronous=FULL",
+};
+
+enum err db_sqlite_open(const char *path, struct db **out)
+{
+    struct sqlite_db *s = xcalloc(1, sizeof *s);
+    s->base.ops = &sqlite_ops;
+    int rc = sqlite3_open_v2(path, &s->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        log_msg(LOG_ERROR, "cannot open database %s: %s", path, s->h ? sqlite3_errmsg(s->h) : "?");
+        sqlite3_close_v2(s->h);
+        free(s);
+        return ERR_DB;
+    }
+    sqlite3_extended_result_codes(s->h, 1);
+    sqlite3_busy_timeout(s->h, 10000);
+    enum err e = sq_exec_script(&s->base, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                                          "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;");
+    if (e != OK) {
+        sq_close(&s->base);
+        return e;
+    }
+    *out = &s->base;
+    return OK;
+}

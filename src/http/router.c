@@ -1,0 +1,160 @@
+/* The router: matches a request against the static route table, answers 404/405/401/403 itself, checks the
+ * CSRF token on cookie-authenticated writes, and calls the handler. */
+#include "core/log.h"
+#include "http/http.h"
+
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Match one pattern against a path; fills r's segments on success. */
+static bool match(const char *pattern, const char *path, struct req *r)
+{
+    int nseg = 0;
+    const char *p = pattern, *s = path;
+    while (*p && *s) {
+        if (*p == '{') {
+            const char *close = strchr(p, '}');
+            bool digits = strncmp(p, "{id}", 4) == 0;
+            const char *end = s;
+            while (*end && *end != '/') end++;
+            size_t n = (size_t)(end - s);
+            if (n == 0 || n > 64 || nseg >= 4) return false;
+            if (digits) {
+                if (n > 18) return false;
+                for (const char *q = s; q < end; q++)
+                    if (*q < '0' || *q > '9') return false;
+            }
+            if (r && r->a) {
+                r->seg[nseg] = arena_strndup(r->a, s, n);
+                r->id[nseg] = digits ? strtoll(r->seg[nseg], NULL, 10) : 0;
+            }
+            nseg++;
+            p = close + 1;
+            s = end;
+        } else if (*p == *s) {
+            p++;
+            s++;
+        } else {
+            return false;
+        }
+    }
+    if (*p || *s) return false;
+    if (r) r->nseg = nseg;
+    return true;
+}
+
+int router_match(const char *method, const char *path, struct req *r)
+{
+    bool path_seen = false;
+    if (strcmp(method, "HEAD") == 0) method = "GET";
+    for (int i = 0; i < nroutes; i++) {
+        if (!match(routes[i].pattern, path, NULL)) continue;
+        path_seen = true;
+        if (strcmp(routes[i].method, method) != 0) continue;
+        match(routes[i].pattern, path, r);
+        return i;
+    }
+    return path_seen ? -2 : -1;
+}
+
+static bool is_loopback(const char *ip)
+{
+    return ip && (strncmp(ip, "127.", 4) == 0 || strcmp(ip, "::1") == 0 || strcmp(ip, "::ffff:127.0.0.1") == 0);
+}
+
+/* Who is asking: a bearer token, else the session cookie. ERR_UNAUTHENTICATED for a bad bearer token. */
+static enum err authenticate(struct req *r)
+{
+    const char *authz = req_header(r, "Authorization");
+    struct principal *p = arena_zalloc(r->a, sizeof *p);
+    if (authz) {
+        if (strncmp(authz, "Bearer ", 7) != 0) return ERR_UNAUTHENTICATED;
+        enum err e = token_lookup(r->db, r->a, authz + 7, p);
+        if (e != OK) return e;
+        r->who = p;
+        return OK;
+    }
+    const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "tuoyu_session");
+    if (cookie && session_lookup(r->db, r->a, cookie, p) == OK) r->who = p;
+    return OK;
+}
+
+/* Parse an application/x-www-form-urlencoded body into r->form. */
+static void parse_form(struct req *r)
+{
+    int cap = 1;
+    for (size_t i = 0; i < r->body_len; i++) cap += r->body[i] == '&';
+    if (cap > 256) cap = 256;
+    r->form = arena_alloc(r->a, (size_t)cap * sizeof *r->form);
+    r->nform = 0;
+    char *copy = arena_strndup(r->a, r->body, r->body_len);
+    char *save = NULL;
+    for (char *pair = strtok_r(copy, "&", &save); pair && r->nform < cap; pair = strtok_r(NULL, "&", &save)) {
+        char *eq = strchr(pair, '=');
+        char *val = eq ? eq + 1 : pair + strlen(pair);
+        if (eq) *eq = 0;
+        for (char *q = pair; *q; q++)
+            if (*q == '+') *q = ' ';
+        for (char *q = val; *q; q++)
+            if (*q == '+') *q = ' ';
+        MHD_http_unescape(pair);
+        size_t vn = MHD_http_unescape(val);
+        if (strlen(val) != vn) continue; /* an embedded NUL: drop the field */
+        r->form[r->nform].key = pair;
+        r->form[r->nform].value = val;
+        r->nform++;
+    }
+}
+
+static bool csrf_ok(struct req *r, const struct route *route)
+{
+    const char *given = route->flags & ROUTE_FORM ? req_form(r, "csrf") : req_header(r, "X-CSRF-Token");
+    return given && r->who->csrf && strlen(given) == strlen(r->who->csrf) && strcmp(given, r->who->csrf) == 0;
+}
+
+void router_dispatch(struct req *r, struct resp *out, unsigned *route_index)
+{
+    int idx = router_match(r->method, r->path, r);
+    if (idx < 0) {
+        bool html = strncmp(r->path, "/api/", 5) != 0;
+        resp_error(r, out, idx == -1 ? ERR_NOT_FOUND : ERR_METHOD, html);
+        return;
+    }
+    *route_index = (unsigned)idx;
+    const struct route *route = &routes[idx];
+    bool html = route->flags & ROUTE_HTML;
+    enum err e = authenticate(r);
+    if (e != OK && !(route->flags & ROUTE_PUBLIC)) goto fail;
+    e = OK;
+    if (route->flags & ROUTE_LOOPBACK_OR_ADMIN) {
+        if (!is_loopback(r->client_ip) && !(r->who && r->who->role == ROLE_ADMIN))
+            e = r->who ? ERR_FORBIDDEN : ERR_UNAUTHENTICATED;
+    } else if (!(route->flags & ROUTE_PUBLIC)) {
+        if (!r->who)
+            e = ERR_UNAUTHENTICATED;
+        else if (!(r->who->role & route->roles))
+            e = ERR_FORBIDDEN;
+    }
+    if (e != OK) goto fail;
+    if (route->flags & ROUTE_FORM) parse_form(r);
+    bool write = strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0;
+    if (write && r->who && r->who->session_id && !csrf_ok(r, route)) {
+        e = ERR_CSRF;
+        goto fail;
+    }
+    e = route->fn(r, out);
+    if (e == OK && out->status) return;
+    if (e == OK) e = ERR_INTERNAL;
+fail:
+    if (e == ERR_UNAUTHENTICATED && html) {
+        resp_redirect(r, out, "/login");
+        return;
+    }
+    if (e == ERR_DB || e == ERR_DB_SOFT) metrics_db_error();
+    if (out->body) {
+        free(out->body);
+        out->body = NULL;
+    }
+    resp_error(r, out, e, html);
+}
