@@ -1,0 +1,229 @@
+/* The 十堰 demo: about 300 institutions across the districts in every state of the filing workflow, loaded
+ * through the same operations the API uses (so rules, history and audit apply), and one account per role.
+ * Deterministic: a fixed-seed generator picks every name, number and choice. */
+#include "auth/auth.h"
+#include "cli/cli.h"
+#include "core/arena.h"
+#include "core/clock.h"
+#include "modules/filing/filing_store.h"
+#include "modules/registration/registration.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define DEMO_INSTITUTIONS 300
+
+static uint64_t rng_state = 20211101;
+
+static unsigned rnd(unsigned n)
+{
+    /* xorshift64*: small, fast, and the same sequence on every machine. */
+    rng_state ^= rng_state >> 12;
+    rng_state ^= rng_state << 25;
+    rng_state ^= rng_state >> 27;
+    return (unsigned)((rng_state * 2685821657736338717ull) >> 33) % n;
+}
+
+static const struct {
+    const char *code, *name;
+    double lat, lon;
+    unsigned weight;
+    const char *streets[4];
+} districts[] = {
+    {"420302", "茅箭区", 32.591, 110.813, 60, {"人民南路", "北京中路", "武当路", "东岳路"}},
+    {"420303", "张湾区", 32.652, 110.769, 60, {"车城路", "公园路", "汉江路", "红卫街"}},
+    {"420304", "郧阳区", 32.835, 110.812, 30, {"沿江大道", "振华路", "郧阳路", "青龙泉路"}},
+    {"420322", "郧西县", 32.993, 110.426, 20, {"天河大道", "金府路", "城关大道", "兴业路"}},
+    {"420323", "竹山县", 32.225, 109.934, 20, {"南关大道", "北大街", "人民路", "堵河路"}},
+    {"420324", "竹溪县", 32.318, 109.715, 15, {"城关大道", "兴竹路", "县河路", "黄龙路"}},
+    {"420325", "房县", 32.057, 110.733, 20, {"诗经路", "城关大道", "廖家路", "西关路"}},
+    {"420381", "丹江口市", 32.540, 111.509, 35, {"均州路", "丹赵路", "沧浪大道", "大坝一路"}},
+    {"420391", "十堰经济技术开发区", 32.672, 110.868, 25, {"白浪东路", "发展大道", "天津路", "广东路"}},
+    {"420392", "武当山旅游经济特区", 32.455, 111.003, 15, {"太和路", "玄岳路", "永乐路", "紫霄路"}},
+};
+#define NDISTRICTS (sizeof districts / sizeof districts[0])
+
+static const char *const brands[] = {"小太阳", "启航", "童心", "爱贝", "七彩虹", "悦成长", "小橡树", "睿宝",
+                                     "乐萌",   "禾苗", "贝乐", "蒲公英", "小脚印", "暖阳", "星辰", "花蕾"};
+static const char *const kinds[] = {"托育中心", "托育园", "婴幼儿照护中心", "托育服务中心"};
+static const char *const communities[] = {"", "社区", "幸福家园", "阳光", "滨江", "汉水", "车城", "武当"};
+
+static const char uscc_alphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+
+/* A valid USCC for a district: registration-authority digits by legal form, division, a random org code. */
+static void make_uscc(char out[19], int legal_form, const char *district)
+{
+    const char *head = legal_form == LEGAL_ENTERPRISE ? "91" : legal_form == LEGAL_SOCIAL_ORG ? "52" : "12";
+    memcpy(out, head, 2);
+    /* The two management zones have local codes; their registrations carry the city's division code. */
+    memcpy(out + 2, district[4] == '9' ? "420300" : district, 6);
+    for (int i = 8; i < 17; i++) out[i] = uscc_alphabet[rnd(31)];
+    out[17] = uscc_check_char(out);
+    out[18] = 0;
+}
+
+static const char *pick(const char *const *list, size_t n)
+{
+    return list[rnd((unsigned)n)];
+}
+#define PICK(list) pick(list, sizeof list / sizeof list[0])
+
+/* A filing dossier; with trouble set, a class breaks the national cap so the filing carries a violation. */
+static json_t *make_dossier(unsigned di, bool trouble)
+{
+    static const char *const types[] = {"infant", "toddler", "older", "mixed"};
+    static const int caps[] = {10, 15, 20, 18}, ratio[] = {3, 5, 7, 5};
+    json_t *classes = json_array();
+    int nclasses = 1 + (int)rnd(5), children = 0, carers = 0;
+    for (int i = 0; i < nclasses; i++) {
+        int t = i == 0 ? 1 + (int)rnd(2) : (int)rnd(4);
+        int cap = caps[t] - (int)rnd(4);
+        if (trouble && i == 0) {
+            t = 1;
+            cap = 16;
+        }
+        int care = (cap + ratio[t] - 1) / ratio[t];
+        children += cap;
+        carers += care;
+        json_array_append_new(classes, json_pack("{s:s, s:i, s:i}", "type", types[t], "capacity", cap, "caregivers",
+                                                 care));
+    }
+    json_t *svc = json_array();
+    json_array_append_new(svc, json_string("full_day"));
+    bool half = rnd(2), hourly = rnd(3) == 0, temp = rnd(4) == 0;
+    if (half) json_array_append_new(svc, json_string("half_day"));
+    if (hourly) json_array_append_new(svc, json_string("hourly"));
+    if (temp) json_array_append_new(svc, json_string("temporary"));
+    bool inclusive = rnd(10) < 4;
+    int base = inclusive ? 900 + (int)rnd(8) * 100 : 1600 + (int)rnd(20) * 100;
+    json_t *fees = json_array();
+    json_array_append_new(fees, json_pack("{s:s, s:i}", "service_type", "full_day", "monthly_yuan", base));
+    if (half) json_array_append_new(fees, json_pack("{s:s, s:i}", "service_type", "half_day", "monthly_yuan", base * 6 / 10));
+    if (hourly) json_array_append_new(fees, json_pack("{s:s, s:i}", "service_type", "hourly", "monthly_yuan", 600 + (int)rnd(5) * 100));
+    if (temp) json_array_append_new(fees, json_pack("{s:s, s:i}", "service_type", "temporary", "monthly_yuan", 500 + (int)rnd(5) * 100));
+    double lat = districts[di].lat + ((int)rnd(400) - 200) / 10000.0;
+    double lon = districts[di].lon + ((int)rnd(400) - 200) / 10000.0;
+    return json_pack("{s:o, s:b, s:i, s:i, s:o, s:{s:i, s:i, s:i, s:i, s:i}, s:o, s:s, s:{s:f, s:f}}",
+                     "service_types", svc, "inclusive", inclusive, "indoor_area_m2", children * 4 + (int)rnd(60),
+                     "outdoor_area_m2", children * 3 + (int)rnd(40), "classes", classes, "staff_planned", "director",
+                     1, "caregiver", carers + (int)rnd(2), "health", 1, "security", 1, "cook", 1 + (int)rnd(2),
+                     "fees", fees, "opening_hours", rnd(2) ? "周一至周五 7:30-18:00" : "周一至周六 7:30-17:30",
+                     "location", "lat", lat, "lon", lon);
+}
+
+static const unsigned char demo_pdf[] = "%PDF-1.4\n% tuoyu demo attachment\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+
+static int fail(const char *what, enum err e)
+{
+    fprintf(stderr, "tuoyu: demo: %s failed (%s)\n", what, err_name(e));
+    return 1;
+}
+
+int demo_load(struct db *db)
+{
+    int64_t existing = 0;
+    if (db_int_query(db, "SELECT COUNT(*) FROM institutions", NULL, 0, &existing) == OK && existing > 0) {
+        fprintf(stderr, "tuoyu: demo: the database already has institutions; use a new database\n");
+        return 1;
+    }
+    rng_state = 20211101;
+    struct arena a;
+    arena_init(&a, 0);
+    db_bulk_mode(db, true);
+    int counts[5] = {0};
+    int64_t operator_inst = 0;
+    unsigned total_weight = 0;
+    for (size_t i = 0; i < NDISTRICTS; i++) total_weight += districts[i].weight;
+    int rc = 0;
+    for (int n = 0; n < DEMO_INSTITUTIONS && rc == 0; n++) {
+        arena_reset(&a);
+        unsigned w = rnd(total_weight), di = 0;
+        while (w >= districts[di].weight) w -= districts[di++].weight;
+        int legal = rnd(10) < 7 ? LEGAL_ENTERPRISE : rnd(2) ? LEGAL_SOCIAL_ORG : LEGAL_PUBLIC_INSTITUTION;
+        char uscc[19];
+        make_uscc(uscc, legal, districts[di].code);
+        const char *community = PICK(communities);
+        struct registration g = {
+            .uscc = uscc,
+            .name = arena_printf(&a, "十堰市%s%s%s%s", districts[di].name, community, PICK(brands), PICK(kinds)),
+            .district_code = districts[di].code,
+            .address = arena_printf(&a, "十堰市%s%s%u号", districts[di].name, districts[di].streets[rnd(4)],
+                                    1 + rnd(300)),
+            .business_scope = legal == LEGAL_ENTERPRISE ? "3岁以下婴幼儿照护服务（全日托、半日托、计时托）；托育服务"
+                                                        : "为3岁以下婴幼儿提供托育服务",
+            .authority = legal == LEGAL_ENTERPRISE    ? "十堰市市场监督管理局"
+                         : legal == LEGAL_SOCIAL_ORG ? "十堰市民政局"
+                                                     : "十堰市委机构编制委员会办公室",
+            .legal_form = legal,
+            .registered_on = date_to_days(2021, 9, 1) + rnd(1880),
+        };
+        int64_t reg_id, inst_id;
+        bool created;
+        enum err e = registration_upsert(db, NULL, &g, &reg_id, &inst_id, &created);
+        if (e != OK) {
+            rc = fail("registration", e);
+            break;
+        }
+        /* 0 registered only, 1 submitted, 2 submitted with a violation, 3 returned, 4 filed. */
+        unsigned roll = rnd(100);
+        int state = roll < 12 ? 0 : roll < 20 ? 1 : roll < 24 ? 2 : roll < 28 ? 3 : 4;
+        if (!operator_inst && di == 1 && state == 1) operator_inst = inst_id;
+        counts[state]++;
+        if (state == 0) continue;
+        struct field_errors fe;
+        fe_init(&fe, &a);
+        json_t *dossier = make_dossier(di, state == 2);
+        struct filing_row f;
+        e = filing_submit(db, &a, NULL, inst_id, dossier, &fe, &f);
+        json_decref(dossier);
+        if (e != OK) {
+            rc = fail("filing", e);
+            break;
+        }
+        for (int k = 0; k < ATT__COUNT && state != 2; k++) {
+            if (state == 1 && k == ATT__COUNT - 1 && rnd(2)) continue; /* some still lack the fire-safety pass */
+            struct attachment_row att;
+            e = filing_attach(db, &a, NULL, f.id, attachment_kind_names[k], demo_pdf, sizeof demo_pdf - 1, &att);
+            if (e != OK) break;
+        }
+        if (e == OK && (state == 3 || state == 4))
+            e = filing_decide(db, &a, NULL, f.id, state == 4 ? "approve" : "return",
+                              state == 3 ? "卫生评价报告已过期，请补充当年度合格报告" : NULL, &fe, &f);
+        if (e != OK) rc = fail("filing decision", e);
+    }
+    db_bulk_mode(db, false);
+
+    static const struct {
+        const char *username, *role, *district;
+    } accounts[] = {
+        {"admin", "admin", NULL},
+        {"city", "city_official", NULL},
+        {"county_zhangwan", "county_official", "420303"},
+        {"county_maojian", "county_official", "420302"},
+        {"registrar", "registrar", NULL},
+        {"inspector", "inspector", "420303"},
+        {"operator", "operator", NULL},
+        {"auditor", "auditor", NULL},
+    };
+    if (rc == 0) {
+        printf("十堰 demo loaded: %d institutions (%d registered only, %d submitted, %d with violations, "
+               "%d returned, %d filed)\n",
+               DEMO_INSTITUTIONS, counts[0], counts[1], counts[2], counts[3], counts[4]);
+        printf("demo accounts (password = username + \"-demo-2026\"):\n");
+    }
+    for (size_t i = 0; rc == 0 && i < sizeof accounts / sizeof accounts[0]; i++) {
+        char pw[64];
+        snprintf(pw, sizeof pw, "%s-demo-2026", accounts[i].username);
+        bool op = strcmp(accounts[i].role, "operator") == 0;
+        enum err e = user_create(db, NULL, accounts[i].username, accounts[i].role, accounts[i].district,
+                                 op ? operator_inst : 0, pw, NULL);
+        if (e != OK) {
+            rc = fail("account", e);
+            break;
+        }
+        printf("  %-16s %-16s %-22s %s\n", accounts[i].username, accounts[i].role,
+               accounts[i].district ? accounts[i].district : op ? "(张湾区 institution)" : "", pw);
+    }
+    arena_free(&a);
+    return rc;
+}

@@ -1,0 +1,231 @@
+/* SQL of the registry: institutions, their history, districts and dashboard counts. */
+#include "core/clock.h"
+#include "modules/filing/filing.h"
+#include "modules/institution/inst.h"
+
+#include <math.h>
+#include <string.h>
+
+#define INST_COLS                                                                                              \
+    "i.id, i.uscc, i.name, i.legal_form, i.district_code, d.name, i.address, i.business_scope, i.authority, "  \
+    "i.registered_on, i.state, i.version, i.created_at, i.updated_at, i.filing_number, i.filed_on, "           \
+    "i.current_filing_id, f.status, i.service_types, i.inclusive, i.places, i.min_age_months, "                \
+    "i.max_age_months, i.fee_min_fen, i.lat, i.lon"
+#define INST_FROM                                                                                              \
+    " FROM institutions i JOIN districts d ON d.code = i.district_code "                                       \
+    "LEFT JOIN filings f ON f.id = i.current_filing_id "
+#define NCOLS 26
+
+static void read_inst(struct db_rows *r, struct arena *a, struct institution *o)
+{
+    memset(o, 0, sizeof *o);
+    o->id = db_int(r, 0);
+    o->uscc = db_text_dup(r, 1, a);
+    o->name = db_text_dup(r, 2, a);
+    o->legal_form = db_text_dup(r, 3, a);
+    o->district_code = db_text_dup(r, 4, a);
+    o->district_name = db_text_dup(r, 5, a);
+    o->address = db_text_dup(r, 6, a);
+    o->business_scope = db_text_dup(r, 7, a);
+    o->authority = db_text_dup(r, 8, a);
+    o->registered_on = db_int(r, 9);
+    o->state = db_text_dup(r, 10, a);
+    o->version = db_int(r, 11);
+    o->created_at = db_int(r, 12);
+    o->updated_at = db_int(r, 13);
+    o->filing_number = db_text_dup(r, 14, a);
+    o->filed_on = db_isnull(r, 15) ? 0 : db_int(r, 15);
+    o->current_filing_id = db_isnull(r, 16) ? 0 : db_int(r, 16);
+    o->current_filing_status = db_text_dup(r, 17, a);
+    o->service_types = (unsigned)db_int(r, 18);
+    o->inclusive = db_int(r, 19) != 0;
+    o->places = db_int(r, 20);
+    o->min_age_months = db_isnull(r, 21) ? 0 : (int)db_int(r, 21);
+    o->max_age_months = db_isnull(r, 22) ? 0 : (int)db_int(r, 22);
+    o->fee_min_fen = db_isnull(r, 23) ? -1 : db_int(r, 23);
+    o->has_location = !db_isnull(r, 24) && !db_isnull(r, 25);
+    o->lat = o->has_location ? db_real(r, 24) : 0;
+    o->lon = o->has_location ? db_real(r, 25) : 0;
+}
+
+void inst_filter_init(struct inst_filter *f)
+{
+    memset(f, 0, sizeof *f);
+    f->service_type = -1;
+    f->inclusive = -1;
+    f->age_months = -1;
+    f->max_fee_fen = -1;
+    f->page = 1;
+    f->per_page = 20;
+}
+
+enum err inst_get(struct db *db, struct arena *a, int64_t id, struct institution *out)
+{
+    struct db_val v[] = {DBV_INT(id)};
+    struct db_rows *r = NULL;
+    enum err e = db_query(db, "SELECT " INST_COLS INST_FROM "WHERE i.id = $1", v, 1, &r);
+    if (e != OK) return e;
+    int n = db_next(r);
+    if (n == 1) read_inst(r, a, out);
+    e = n == 1 ? OK : n == 0 ? ERR_NOT_FOUND : db_rows_err(r);
+    db_done(r);
+    return e;
+}
+
+/* One WHERE for the list and its count; every filter is optional through a NULL parameter. */
+#define LIST_WHERE                                                                                             \
+    "WHERE (CAST($1 AS TEXT) IS NULL OR i.district_code = $1) "                                                \
+    "AND (CAST($2 AS TEXT) IS NULL OR i.state = $2) "                                                          \
+    "AND (CAST($3 AS BIGINT) IS NULL OR (i.service_types & $3) <> 0) "                                         \
+    "AND (CAST($4 AS BIGINT) IS NULL OR i.inclusive = $4) "                                                    \
+    "AND (CAST($5 AS BIGINT) IS NULL OR (i.min_age_months <= $5 AND i.max_age_months >= $5)) "                 \
+    "AND (CAST($6 AS BIGINT) IS NULL OR i.fee_min_fen <= $6) "                                                 \
+    "AND (CAST($7 AS TEXT) IS NULL OR i.name LIKE '%' || $7 || '%') "                                          \
+    "AND (CAST($8 AS BIGINT) IS NULL OR (i.state = 'registered' AND i.registered_on <= $8)) "                  \
+    "AND (CAST($9 AS BIGINT) IS NULL OR (i.lat IS NOT NULL AND i.lon IS NOT NULL)) "
+
+#define DIST_EXPR "((i.lat - $10) * (i.lat - $10) + (i.lon - $11) * $12 * (i.lon - $11) * $12)"
+
+enum err inst_list(struct db *db, struct arena *a, const struct inst_filter *f, struct institution **items, int *n,
+                   int64_t *total)
+{
+    int per = f->per_page > 0 && f->per_page <= 100 ? f->per_page : 20;
+    int page = f->page > 0 && f->page < 100000 ? f->page : 1;
+    double coslat = cos(f->lat * M_PI / 180.0);
+    struct db_val v[] = {
+        DBV_TEXT(f->district),
+        DBV_TEXT(f->state),
+        f->service_type >= 0 ? DBV_INT(1 << f->service_type) : DBV_NULL,
+        f->inclusive >= 0 ? DBV_INT(f->inclusive) : DBV_NULL,
+        f->age_months >= 0 ? DBV_INT(f->age_months) : DBV_NULL,
+        f->max_fee_fen >= 0 ? DBV_INT(f->max_fee_fen) : DBV_NULL,
+        DBV_TEXT(f->q && *f->q ? f->q : NULL),
+        f->unfiled_before > 0 ? DBV_INT(f->unfiled_before) : DBV_NULL,
+        f->near ? DBV_INT(1) : DBV_NULL,
+        DBV_REAL(f->lat),
+        DBV_REAL(f->lon),
+        DBV_REAL(coslat * coslat > 0 ? coslat : 1e-9),
+        DBV_INT(per),
+        DBV_INT((int64_t)(page - 1) * per),
+    };
+    enum err e = db_int_query(db, "SELECT COUNT(*) FROM institutions i " LIST_WHERE, v, 12, total);
+    if (e != OK) return e;
+    const char *sql = f->near ? "SELECT " INST_COLS ", " DIST_EXPR INST_FROM LIST_WHERE "ORDER BY " DIST_EXPR
+                                ", i.id LIMIT $13 OFFSET $14"
+                              : "SELECT " INST_COLS ", 0" INST_FROM LIST_WHERE "ORDER BY i.id LIMIT $13 OFFSET $14";
+    struct db_rows *r = NULL;
+    e = db_query(db, sql, v, DB_NPARAMS(v), &r);
+    if (e != OK) return e;
+    *items = arena_alloc(a, (size_t)per * sizeof **items);
+    *n = 0;
+    int k;
+    while ((k = db_next(r)) == 1 && *n < per) {
+        struct institution *it = &(*items)[(*n)++];
+        read_inst(r, a, it);
+        /* Squared degrees (longitude scaled) to kilometres: 111.2 km per degree of latitude. */
+        if (f->near) it->distance_km = sqrt(db_real(r, NCOLS)) * 111.195;
+    }
+    e = k < 0 ? db_rows_err(r) : OK;
+    db_done(r);
+    return e;
+}
+
+enum err inst_history(struct db *db, struct arena *a, int64_t id, struct inst_event **items, int *n)
+{
+    struct db_val v[] = {DBV_INT(id)};
+    int64_t count = 0;
+    enum err e = db_int_query(db, "SELECT COUNT(*) FROM institution_history WHERE institution_id = $1", v, 1, &count);
+    if (e != OK) return e;
+    struct db_rows *r = NULL;
+    e = db_query(db,
+                 "SELECT at, actor, action, changes FROM institution_history WHERE institution_id = $1 ORDER BY id",
+                 v, 1, &r);
+    if (e != OK) return e;
+    *items = arena_alloc(a, (size_t)(count + 1) * sizeof **items);
+    *n = 0;
+    int k;
+    while ((k = db_next(r)) == 1 && *n < count) {
+        struct inst_event *ev = &(*items)[(*n)++];
+        ev->at = db_int(r, 0);
+        ev->actor = db_text_dup(r, 1, a);
+        ev->action = db_text_dup(r, 2, a);
+        ev->changes = db_text_dup(r, 3, a);
+    }
+    e = k < 0 ? db_rows_err(r) : OK;
+    db_done(r);
+    return e;
+}
+
+enum err inst_history_add(struct db *db, int64_t id, const char *actor, const char *action, const char *changes)
+{
+    struct db_val v[] = {DBV_INT(id), DBV_INT(clock_now()), DBV_TEXT(actor), DBV_TEXT(action), DBV_TEXT(changes)};
+    return db_exec(db,
+                   "INSERT INTO institution_history (institution_id, at, actor, action, changes) "
+                   "VALUES ($1, $2, $3, $4, $5)",
+                   v, DB_NPARAMS(v));
+}
+
+enum err inst_counts(struct db *db, struct arena *a, const char *district, struct inst_count **rows, int *n)
+{
+    struct db_val v[] = {DBV_TEXT(district)};
+    struct db_rows *r = NULL;
+    enum err e = db_query(
+        db,
+        "SELECT d.code, d.name, "
+        "COALESCE(SUM(CASE WHEN i.state = 'registered' THEN 1 ELSE 0 END), 0), "
+        "COALESCE(SUM(CASE WHEN i.state = 'filed' THEN 1 ELSE 0 END), 0), "
+        "COALESCE(SUM(CASE WHEN i.state = 'filed' THEN i.places ELSE 0 END), 0), "
+        "COALESCE(SUM(CASE WHEN i.state = 'filed' AND i.inclusive = 1 THEN 1 ELSE 0 END), 0) "
+        "FROM districts d LEFT JOIN institutions i ON i.district_code = d.code "
+        "WHERE CAST($1 AS TEXT) IS NULL OR d.code = $1 GROUP BY d.code, d.name, d.sort ORDER BY d.sort",
+        v, 1, &r);
+    if (e != OK) return e;
+    *rows = arena_alloc(a, 32 * sizeof **rows);
+    *n = 0;
+    int k;
+    while ((k = db_next(r)) == 1 && *n < 32) {
+        struct inst_count *c = &(*rows)[(*n)++];
+        c->district_code = db_text_dup(r, 0, a);
+        c->district_name = db_text_dup(r, 1, a);
+        c->registered = db_int(r, 2);
+        c->filed = db_int(r, 3);
+        c->places = db_int(r, 4);
+        c->inclusive_filed = db_int(r, 5);
+    }
+    e = k < 0 ? db_rows_err(r) : OK;
+    db_done(r);
+    return e;
+}
+
+enum err district_list(struct db *db, struct arena *a, struct district **items, int *n)
+{
+    struct db_rows *r = NULL;
+    enum err e =
+        db_query(db, "SELECT code, name, kind, population, version FROM districts ORDER BY sort", NULL, 0, &r);
+    if (e != OK) return e;
+    *items = arena_alloc(a, 32 * sizeof **items);
+    *n = 0;
+    int k;
+    while ((k = db_next(r)) == 1 && *n < 32) {
+        struct district *d = &(*items)[(*n)++];
+        d->code = db_text_dup(r, 0, a);
+        d->name = db_text_dup(r, 1, a);
+        d->kind = db_text_dup(r, 2, a);
+        d->population = db_isnull(r, 3) ? -1 : db_int(r, 3);
+        d->version = db_int(r, 4);
+    }
+    e = k < 0 ? db_rows_err(r) : OK;
+    db_done(r);
+    return e;
+}
+
+const char *district_name(struct db *db, struct arena *a, const char *code)
+{
+    if (!code) return NULL;
+    struct db_val v[] = {DBV_TEXT(code)};
+    struct db_rows *r = NULL;
+    if (db_query(db, "SELECT name FROM districts WHERE code = $1", v, 1, &r) != OK) return NULL;
+    const char *name = db_next(r) == 1 ? db_text_dup(r, 0, a) : NULL;
+    db_done(r);
+    return name;
+}

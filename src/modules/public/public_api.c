@@ -1,0 +1,138 @@
+/* The public portal's API: filed institutions only, and nothing about persons or attachments, ever. */
+#include "core/clock.h"
+#include "modules/filing/filing.h"
+#include "modules/filing/filing_store.h"
+#include "modules/institution/inst.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static json_t *public_json(const struct institution *i)
+{
+    char filed[11];
+    json_t *types = json_array();
+    for (int k = 0; k < SVC__COUNT; k++)
+        if (i->service_types & (1u << k)) json_array_append_new(types, json_string(service_type_names[k]));
+    json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:I, s:i, s:i}", "id", (json_int_t)i->id,
+                          "name", i->name, "district_code", i->district_code, "district_name", i->district_name,
+                          "address", i->address, "filing_number", i->filing_number ? i->filing_number : "",
+                          "filed_on", date_format(i->filed_on, filed), "service_types", types, "inclusive",
+                          i->inclusive, "places", (json_int_t)i->places, "min_age_months", i->min_age_months,
+                          "max_age_months", i->max_age_months);
+    json_object_set_new(j, "fee_min_yuan", i->fee_min_fen >= 0 ? json_real((double)i->fee_min_fen / 100.0)
+                                                               : json_null());
+    if (i->has_location) {
+        json_object_set_new(j, "lat", json_real(i->lat));
+        json_object_set_new(j, "lon", json_real(i->lon));
+    }
+    return j;
+}
+
+/* Parse an optional integer query parameter within [lo, hi]; a bad value is a field error. */
+static int64_t q_int(struct req *r, const char *key, int64_t lo, int64_t hi, int64_t dflt)
+{
+    const char *s = req_query(r, key);
+    if (!s || !*s) return dflt;
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (*end || v < lo || v > hi) {
+        fe_addf(&r->fe, key, "应为 %lld 到 %lld 之间的整数", (long long)lo, (long long)hi);
+        return dflt;
+    }
+    return v;
+}
+
+enum err public_api_search(struct req *r, struct resp *out)
+{
+    struct inst_filter f;
+    inst_filter_init(&f);
+    f.state = "filed";
+    const char *district = req_query(r, "district");
+    if (district && *district) {
+        if (!district_name(r->db, r->a, district))
+            fe_add(&r->fe, "district", "不是十堰市的区县代码");
+        else
+            f.district = district;
+    }
+    const char *st = req_query(r, "service_type");
+    if (st && *st) {
+        for (int i = 0; service_type_names[i]; i++)
+            if (strcmp(st, service_type_names[i]) == 0) f.service_type = i;
+        if (f.service_type < 0) fe_add(&r->fe, "service_type", "应为 full_day、half_day、hourly 或 temporary");
+    }
+    const char *inc = req_query(r, "inclusive");
+    if (inc && *inc) {
+        if (strcmp(inc, "true") == 0 || strcmp(inc, "1") == 0)
+            f.inclusive = 1;
+        else if (strcmp(inc, "false") == 0 || strcmp(inc, "0") == 0)
+            f.inclusive = 0;
+        else
+            fe_add(&r->fe, "inclusive", "应为 true 或 false");
+    }
+    f.age_months = (int)q_int(r, "age_months", 0, 72, -1);
+    const char *fee = req_query(r, "max_fee");
+    if (fee && *fee) {
+        char *end;
+        double y = strtod(fee, &end);
+        if (*end || !(y >= 0 && y <= 1000000))
+            fe_add(&r->fe, "max_fee", "应为 0 到 1000000 之间的金额（元）");
+        else
+            f.max_fee_fen = (int64_t)llround(y * 100.0);
+    }
+    const char *near = req_query(r, "near");
+    if (near && *near) {
+        char *end;
+        double lat = strtod(near, &end);
+        double lon = *end == ',' ? strtod(end + 1, &end) : NAN;
+        if (*end || !(lat >= -90 && lat <= 90) || !(lon >= -180 && lon <= 180))
+            fe_add(&r->fe, "near", "应为“纬度,经度”，如 32.63,110.79");
+        else {
+            f.near = true;
+            f.lat = lat;
+            f.lon = lon;
+        }
+    }
+    f.page = (int)q_int(r, "page", 1, 100000, 1);
+    if (r->fe.n) return ERR_VALIDATION;
+    struct institution *items;
+    int n;
+    int64_t total;
+    enum err e = inst_list(r->db, r->a, &f, &items, &n, &total);
+    if (e != OK) return e;
+    json_t *arr = json_array();
+    for (int i = 0; i < n; i++) {
+        json_t *j = public_json(&items[i]);
+        if (f.near) json_object_set_new(j, "distance_km", json_real(round(items[i].distance_km * 100) / 100));
+        json_array_append_new(arr, j);
+    }
+    return resp_json(r, out, 200,
+                     json_pack("{s:o, s:I, s:i, s:i}", "items", arr, "total", (json_int_t)total, "page", f.page,
+                               "per_page", f.per_page));
+}
+
+enum err public_api_get(struct req *r, struct resp *out)
+{
+    struct institution inst;
+    enum err e = inst_get(r->db, r->a, r->id[0], &inst);
+    if (e != OK) return e;
+    if (strcmp(inst.state, "filed") != 0) return ERR_NOT_FOUND;
+    json_t *j = public_json(&inst);
+    const char *dossier = NULL;
+    json_t *fees = json_array();
+    if (filing_approved_dossier(r->db, r->a, inst.id, &dossier) == OK) {
+        json_t *d = json_loads(dossier, 0, NULL);
+        json_t *fa = json_object_get(d, "fees"), *fee;
+        size_t i;
+        json_array_foreach(fa, i, fee)
+        {
+            json_array_append_new(fees, json_pack("{s:O, s:O}", "service_type", json_object_get(fee, "service_type"),
+                                                  "monthly_yuan", json_object_get(fee, "monthly_yuan")));
+        }
+        json_t *oh = json_object_get(d, "opening_hours");
+        if (json_is_string(oh)) json_object_set(j, "opening_hours", oh);
+        json_decref(d);
+    }
+    json_object_set_new(j, "fees", fees);
+    return resp_json(r, out, 200, j);
+}
