@@ -7,7 +7,7 @@
 #include "modules/registration/registration.h"
 
 #define OFFICIALS ROLES_OFFICIALS
-#define JSON 0u
+#define JSON      0u
 
 const struct route routes[] = {
     /* Operations. */
@@ -22,7 +22,8 @@ const struct route routes[] = {
 
     /* Reference data. */
     {"GET", "/api/v1/public/districts", district_api_list, 0, ROUTE_PUBLIC, "Districts with population"},
-    {"PATCH", "/api/v1/districts/{code}", district_api_patch, ROLE_ADMIN, JSON, "Edit a district's population"},
+    {"PATCH", "/api/v1/districts/{code}", district_api_patch, ROLE_ADMIN, JSON,
+     "Edit a district's population"},
 
     /* Registration push from the registration authorities. */
     {"POST", "/api/v1/registrations", registration_api_push, ROLE_REGISTRAR, JSON,
@@ -34,7 +35,8 @@ const struct route routes[] = {
      "Registered institutions not filed after the grace period"},
     {"GET", "/api/v1/institutions/{id}", inst_api_get, OFFICIALS | ROLE_OPERATOR, JSON,
      "One institution with its history"},
-    {"GET", "/api/v1/dashboard", dashboard_api, OFFICIALS, JSON, "Counts by state and district, overdue filings"},
+    {"GET", "/api/v1/dashboard", dashboard_api, OFFICIALS, JSON,
+     "Counts by state and district, overdue filings"},
 
     /* Filing. */
     {"POST", "/api/v1/institutions/{id}/filings", filing_api_submit, ROLE_OPERATOR, JSON,
@@ -45,7 +47,8 @@ const struct route routes[] = {
     {"GET", "/api/v1/filings/{id}", filing_api_get, OFFICIALS | ROLE_OPERATOR, JSON, "One filing version"},
     {"POST", "/api/v1/filings/{id}/attachments", filing_api_attach, ROLE_OPERATOR, ROUTE_UPLOAD,
      "Upload an attachment (PDF, JPEG or PNG)"},
-    {"POST", "/api/v1/filings/{id}/decision", filing_api_decide, ROLE_COUNTY, JSON, "Approve or return a filing"},
+    {"POST", "/api/v1/filings/{id}/decision", filing_api_decide, ROLE_COUNTY, JSON,
+     "Approve or return a filing"},
 
     /* Public portal API. */
     {"GET", "/api/v1/public/institutions", public_api_search, 0, ROUTE_PUBLIC, "Search filed institutions"},
@@ -53,19 +56,24 @@ const struct route routes[] = {
 
     /* Pages. */
     {"GET", "/", page_portal, 0, ROUTE_PUBLIC | ROUTE_HTML, "Portal: find childcare"},
-    {"GET", "/institutions/{id}", page_public_institution, 0, ROUTE_PUBLIC | ROUTE_HTML, "Portal: institution"},
+    {"GET", "/institutions/{id}", page_public_institution, 0, ROUTE_PUBLIC | ROUTE_HTML,
+     "Portal: institution"},
     {"GET", "/static/tuoyu.css", static_css, 0, ROUTE_PUBLIC | ROUTE_HTML, "Stylesheet"},
     {"GET", "/login", page_login, 0, ROUTE_PUBLIC | ROUTE_HTML, "Login form"},
     {"POST", "/login", page_login_post, 0, ROUTE_PUBLIC | ROUTE_HTML | ROUTE_FORM, "Log in"},
     {"POST", "/logout", page_logout_post, ROLES_ANY_USER, ROUTE_HTML | ROUTE_FORM, "Log out"},
     {"GET", "/dash", page_dashboard, OFFICIALS, ROUTE_HTML, "Officials' dashboard"},
-    {"GET", "/dash/institutions", page_institutions, OFFICIALS, ROUTE_HTML, "Institutions and the unfiled list"},
+    {"GET", "/dash/institutions", page_institutions, OFFICIALS, ROUTE_HTML,
+     "Institutions and the unfiled list"},
     {"GET", "/dash/institutions/{id}", page_institution, OFFICIALS, ROUTE_HTML, "Institution with history"},
     {"GET", "/dash/filings", page_filings, OFFICIALS, ROUTE_HTML, "Filing review queue"},
     {"GET", "/dash/filings/{id}", page_filing, OFFICIALS, ROUTE_HTML, "Filing review and decision form"},
     {"POST", "/dash/filings/{id}/decision", page_filing_decide, ROLE_COUNTY, ROUTE_HTML | ROUTE_FORM,
      "Decide a filing (form)"},
-    {"GET", "/operator", page_operator, ROLE_OPERATOR, ROUTE_HTML, "Operator: my institution and filing form"},
+    {"GET", "/dash/users", page_users, ROLE_ADMIN, ROUTE_HTML, "Accounts (admin)"},
+    {"POST", "/dash/users", page_users_post, ROLE_ADMIN, ROUTE_HTML | ROUTE_FORM, "Create an account (form)"},
+    {"GET", "/operator", page_operator, ROLE_OPERATOR, ROUTE_HTML,
+     "Operator: my institution and filing form"},
     {"POST", "/operator/filing", page_operator_filing, ROLE_OPERATOR, ROUTE_HTML | ROUTE_FORM,
      "Operator: submit the filing form"},
 };

@@ -48,7 +48,8 @@ enum err audit_append(struct db *db, const struct principal *actor, const char *
                       int64_t entity_id, const char *before, const char *after)
 {
     struct db_rows *r = NULL;
-    enum err e = db_query(db, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash", NULL, 0, &r);
+    enum err e =
+        db_query(db, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash", NULL, 0, &r);
     if (e != OK) return e;
     int64_t seq = 0;
     char prev[HASH_HEX] = "";
@@ -68,13 +69,14 @@ enum err audit_append(struct db *db, const struct principal *actor, const char *
     const char *role = actor ? role_name(actor->role) : "system";
     char hash[HASH_HEX];
     entry_hash(seq, at, actor_id, actor_name, role, action, entity, entity_id, before, after, prev, hash);
-    struct db_val v[] = {DBV_INT(seq),        DBV_INT(at),       DBV_INT(actor_id),   DBV_TEXT(actor_name),
-                         DBV_TEXT(role),      DBV_TEXT(action),  DBV_TEXT(entity),    DBV_INT(entity_id),
-                         DBV_TEXT(before),    DBV_TEXT(after),   DBV_TEXT(prev),      DBV_TEXT(hash)};
-    e = db_exec(db,
-                "INSERT INTO audit_log (seq, at, actor_id, actor, role, action, entity, entity_id, before, after, "
-                "prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-                v, DB_NPARAMS(v));
+    struct db_val v[] = {DBV_INT(seq),     DBV_INT(at),      DBV_INT(actor_id), DBV_TEXT(actor_name),
+                         DBV_TEXT(role),   DBV_TEXT(action), DBV_TEXT(entity),  DBV_INT(entity_id),
+                         DBV_TEXT(before), DBV_TEXT(after),  DBV_TEXT(prev),    DBV_TEXT(hash)};
+    e = db_exec(
+        db,
+        "INSERT INTO audit_log (seq, at, actor_id, actor, role, action, entity, entity_id, before, after, "
+        "prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        v, DB_NPARAMS(v));
     if (e != OK) return e;
     struct db_val h[] = {DBV_TEXT(hash)};
     return db_exec(db, "UPDATE audit_head SET hash = $1 WHERE id = 1", h, 1);
@@ -96,8 +98,8 @@ enum err audit_verify(struct db *db, int64_t *checked, int64_t *bad_seq)
     while ((n = db_next(r)) == 1) {
         int64_t seq = db_int(r, 0);
         char hash[HASH_HEX];
-        entry_hash(seq, db_int(r, 1), db_int(r, 2), db_text(r, 3), db_text(r, 4), db_text(r, 5), db_text(r, 6),
-                   db_int(r, 7), db_text(r, 8), db_text(r, 9), prev, hash);
+        entry_hash(seq, db_int(r, 1), db_int(r, 2), db_text(r, 3), db_text(r, 4), db_text(r, 5),
+                   db_text(r, 6), db_int(r, 7), db_text(r, 8), db_text(r, 9), prev, hash);
         const char *stored_prev = db_text(r, 10), *stored = db_text(r, 11);
         if (seq != expect || !stored_prev || strcmp(stored_prev, prev) != 0 || !stored ||
             strcmp(stored, hash) != 0) {

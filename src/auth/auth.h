@@ -17,7 +17,7 @@ enum role {
     ROLE_OPERATOR = 1u << 5,  /* one institution */
     ROLE_AUDITOR = 1u << 6,   /* read-only, whole city */
 };
-#define ROLES_ANY_USER 0x7fu
+#define ROLES_ANY_USER  0x7fu
 #define ROLES_OFFICIALS (ROLE_ADMIN | ROLE_CITY | ROLE_COUNTY | ROLE_AUDITOR)
 
 /* "county_official" → ROLE_COUNTY; 0 for an unknown name. */
@@ -52,14 +52,23 @@ bool auth_check_password(const char *hash, const char *password);
 /* Create a user. password must be at least 10 characters. Returns ERR_CONFLICT when the name is taken,
  * ERR_VALIDATION for a bad role/district/institution combination. Runs its own transaction and audit entry
  * (actor NULL = the command line). */
-enum err user_create(struct db *db, const struct principal *actor, const char *username, const char *role_name,
-                     const char *district, int64_t institution_id, const char *password, int64_t *user_id);
+enum err user_create(struct db *db, const struct principal *actor, const char *username,
+                     const char *role_name, const char *district, int64_t institution_id,
+                     const char *password, int64_t *user_id);
+
+struct user_row {
+    int64_t id, institution_id, created_at;
+    const char *username, *role, *district;
+    bool disabled;
+};
+/* Every account, by name (strings in a). */
+enum err user_list(struct db *db, struct arena *a, struct user_row **items, int *n);
 
 /* Verify a username and password; on success create a session (8 hours) and return its token (43 chars,
  * to be set as a cookie) and the principal. ERR_LOGIN_FAILED on any mismatch. Throttles per account and
  * per IP: ERR_THROTTLED. */
-enum err session_login(struct db *db, struct arena *a, const char *username, const char *password, const char *ip,
-                       char token_out[64], struct principal *out);
+enum err session_login(struct db *db, struct arena *a, const char *username, const char *password,
+                       const char *ip, char token_out[64], struct principal *out);
 /* Resolve a session cookie token; ERR_UNAUTHENTICATED when missing or expired. */
 enum err session_lookup(struct db *db, struct arena *a, const char *token, struct principal *out);
 enum err session_logout(struct db *db, int64_t session_id);

@@ -26,7 +26,8 @@ enum err auth_init(void)
 static void slot_take(void)
 {
     pthread_mutex_lock(&slots_mu);
-    while (slots_free <= 0) pthread_cond_wait(&slots_cv, &slots_mu);
+    while (slots_free <= 0)
+        pthread_cond_wait(&slots_cv, &slots_mu);
     slots_free--;
     pthread_mutex_unlock(&slots_mu);
 }

@@ -9,11 +9,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#define SESSION_SECONDS (8 * 3600)
-#define THROTTLE_WINDOW 900
+#define SESSION_SECONDS  (8 * 3600)
+#define THROTTLE_WINDOW  900
 #define THROTTLE_ACCOUNT 5
-#define THROTTLE_IP 20
-#define THROTTLE_SLOTS 1024
+#define THROTTLE_IP      20
+#define THROTTLE_SLOTS   1024
 
 /* Failed logins in a fixed window, per key ("u:NAME" or "i:IP"). In memory: a restart forgives, which is
  * acceptable; several servers each count their own (documented in docs/deployment.md). */
@@ -27,7 +27,8 @@ static pthread_mutex_t throttle_mu = PTHREAD_MUTEX_INITIALIZER;
 static unsigned slot_of(const char *key)
 {
     unsigned h = 2166136261u;
-    for (; *key; key++) h = (h ^ (unsigned char)*key) * 16777619u;
+    for (; *key; key++)
+        h = (h ^ (unsigned char)*key) * 16777619u;
     return h % THROTTLE_SLOTS;
 }
 
@@ -104,8 +105,8 @@ static enum err login_tx(struct db *db, void *p)
     return audit_append(db, c->who, "session.login", "user", c->who->user_id, NULL, NULL);
 }
 
-enum err session_login(struct db *db, struct arena *a, const char *username, const char *password, const char *ip,
-                       char token_out[64], struct principal *out)
+enum err session_login(struct db *db, struct arena *a, const char *username, const char *password,
+                       const char *ip, char token_out[64], struct principal *out)
 {
     int64_t now = clock_now();
     char ukey[96], ikey[96];
@@ -116,8 +117,10 @@ enum err session_login(struct db *db, struct arena *a, const char *username, con
 
     struct db_rows *r = NULL;
     struct db_val v[] = {DBV_TEXT(username)};
-    enum err e = db_query(db, "SELECT " USER_COLS ", u.password_hash FROM users u WHERE u.username = $1 AND "
-                              "u.disabled = 0", v, 1, &r);
+    enum err e = db_query(db,
+                          "SELECT " USER_COLS ", u.password_hash FROM users u WHERE u.username = $1 AND "
+                          "u.disabled = 0",
+                          v, 1, &r);
     if (e != OK) return e;
     char *hash = NULL;
     if (db_next(r) == 1) {
@@ -152,10 +155,11 @@ enum err session_lookup(struct db *db, struct arena *a, const char *token, struc
     token_hash(token, hex);
     struct db_val v[] = {DBV_TEXT(hex), DBV_INT(clock_now())};
     struct db_rows *r = NULL;
-    enum err e = db_query(db,
-                          "SELECT " USER_COLS ", s.id, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id "
-                          "WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0",
-                          v, 2, &r);
+    enum err e =
+        db_query(db,
+                 "SELECT " USER_COLS ", s.id, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id "
+                 "WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0",
+                 v, 2, &r);
     if (e != OK) return e;
     if (db_next(r) == 1) {
         read_principal(r, a, out);
@@ -194,12 +198,14 @@ static enum err token_tx(struct db *db, void *p)
 {
     struct token_ctx *c = p;
     struct db_val u[] = {DBV_TEXT(c->username)};
-    enum err e = db_int_query(db, "SELECT id FROM users WHERE username = $1 AND disabled = 0", u, 1, &c->user_id);
+    enum err e =
+        db_int_query(db, "SELECT id FROM users WHERE username = $1 AND disabled = 0", u, 1, &c->user_id);
     if (e != OK) return e;
     int64_t id = 0;
     struct db_val v[] = {DBV_TEXT(c->hash), DBV_INT(c->user_id), DBV_INT(clock_now())};
-    e = db_int_query(db, "INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES ($1, $2, $3) RETURNING id",
-                     v, 3, &id);
+    e = db_int_query(
+        db, "INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES ($1, $2, $3) RETURNING id", v, 3,
+        &id);
     if (e != OK) return e;
     return audit_append(db, NULL, "token.create", "user", c->user_id, NULL, NULL);
 }

@@ -16,13 +16,15 @@ struct create_ctx {
 static enum err create_tx(struct db *db, void *p)
 {
     struct create_ctx *c = p;
-    struct db_val v[] = {DBV_TEXT(c->username), DBV_TEXT(c->role), DBV_TEXT(c->district),
-                         c->institution_id ? DBV_INT(c->institution_id) : DBV_NULL, DBV_TEXT(c->password_hash),
-                         DBV_INT(clock_now())};
-    enum err e = db_int_query(db,
-                              "INSERT INTO users (username, role, district_code, institution_id, password_hash, "
-                              "created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                              v, DB_NPARAMS(v), &c->id);
+    struct db_val v[] = {
+        DBV_TEXT(c->username),      DBV_TEXT(c->role),
+        DBV_TEXT(c->district),      c->institution_id ? DBV_INT(c->institution_id) : DBV_NULL,
+        DBV_TEXT(c->password_hash), DBV_INT(clock_now())};
+    enum err e =
+        db_int_query(db,
+                     "INSERT INTO users (username, role, district_code, institution_id, password_hash, "
+                     "created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                     v, DB_NPARAMS(v), &c->id);
     if (e != OK) return e;
     json_t *after = json_pack("{s:s, s:s, s:s*, s:I}", "username", c->username, "role", c->role, "district",
                               c->district, "institution_id", (json_int_t)c->institution_id);
@@ -34,8 +36,9 @@ static enum err create_tx(struct db *db, void *p)
     return e;
 }
 
-enum err user_create(struct db *db, const struct principal *actor, const char *username, const char *role_name_s,
-                     const char *district, int64_t institution_id, const char *password, int64_t *user_id)
+enum err user_create(struct db *db, const struct principal *actor, const char *username,
+                     const char *role_name_s, const char *district, int64_t institution_id,
+                     const char *password, int64_t *user_id)
 {
     unsigned role = role_from_name(role_name_s);
     if (!role || !username || !*username || strlen(username) > 64 || !password || strlen(password) < 10)
@@ -64,5 +67,34 @@ enum err user_create(struct db *db, const struct principal *actor, const char *u
     struct create_ctx c = {actor, username, role_name_s, district, hash, institution_id, 0};
     e = db_tx(db, create_tx, &c);
     if (e == OK && user_id) *user_id = c.id;
+    return e;
+}
+
+enum err user_list(struct db *db, struct arena *a, struct user_row **items, int *n)
+{
+    int64_t count = 0;
+    enum err e = db_int_query(db, "SELECT COUNT(*) FROM users", NULL, 0, &count);
+    if (e != OK) return e;
+    struct db_rows *r = NULL;
+    e = db_query(db,
+                 "SELECT id, username, role, district_code, institution_id, created_at, disabled FROM users "
+                 "ORDER BY username",
+                 NULL, 0, &r);
+    if (e != OK) return e;
+    *items = arena_alloc(a, (size_t)(count + 1) * sizeof **items);
+    *n = 0;
+    int k;
+    while ((k = db_next(r)) == 1 && *n < count) {
+        struct user_row *u = &(*items)[(*n)++];
+        u->id = db_int(r, 0);
+        u->username = db_text_dup(r, 1, a);
+        u->role = db_text_dup(r, 2, a);
+        u->district = db_text_dup(r, 3, a);
+        u->institution_id = db_isnull(r, 4) ? 0 : db_int(r, 4);
+        u->created_at = db_int(r, 5);
+        u->disabled = db_int(r, 6) != 0;
+    }
+    e = k < 0 ? db_rows_err(r) : OK;
+    db_done(r);
     return e;
 }

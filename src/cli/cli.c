@@ -5,6 +5,7 @@
 #include "core/log.h"
 #include "db/db.h"
 #include "http/http.h"
+#include "modules/reference/settings.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -23,7 +24,8 @@ static const char usage[] =
     "  tuoyu init   --db DB [--admin NAME --password-file FILE]\n"
     "  tuoyu serve  --db DB [--listen 127.0.0.1:8080] [--threads N] [--per-ip-limit N]\n"
     "  tuoyu demo   --db DB\n"
-    "  tuoyu user add --db DB --username U --role ROLE [--district CODE] [--institution ID] --password-file FILE\n"
+    "  tuoyu user add --db DB --username U --role ROLE [--district CODE] [--institution ID] --password-file "
+    "FILE\n"
     "  tuoyu token create --db DB --user U\n"
     "  tuoyu audit verify --db DB\n";
 
@@ -97,7 +99,12 @@ static int read_password(const char *path, char *out, size_t size)
 
 static int open_db(const char *url, struct db **db, bool migrate)
 {
-    if (db_open(url, db) != OK) {
+    enum err oe = migrate ? db_open(url, db) : db_open_existing(url, db);
+    if (oe == ERR_NOT_FOUND) {
+        fprintf(stderr, "tuoyu: no database at %s (create it with tuoyu init)\n", url);
+        return 1;
+    }
+    if (oe != OK) {
         fprintf(stderr, "tuoyu: cannot open database %s\n", url);
         return 1;
     }
@@ -106,7 +113,8 @@ static int open_db(const char *url, struct db **db, bool migrate)
     if (e == ERR_SCHEMA_NEWER) {
         fprintf(stderr, "tuoyu: the database schema is newer than this program; upgrade tuoyu\n");
     } else if (e == ERR_STATE) {
-        fprintf(stderr, "tuoyu: the database schema (version %d) is older than this program; run tuoyu init\n",
+        fprintf(stderr,
+                "tuoyu: the database schema (version %d) is older than this program; run tuoyu init\n",
                 version);
     } else if (e != OK) {
         fprintf(stderr, "tuoyu: database error (%s)\n", err_name(e));
@@ -159,6 +167,8 @@ static int cmd_serve(int argc, char **argv)
         return bad("bad number", o.threads ? o.threads : o.per_ip_limit);
     struct db *db;
     if ((rc = open_db(o.db, &db, false))) return rc;
+    int n = settings_load_thresholds(db);
+    if (n) log_msg(LOG_INFO, "%d rule thresholds set from local settings", n);
     db_close(db);
     enum err e = server_run(&cfg);
     if (e == ERR_BAD_REQUEST) return bad("bad --listen address", cfg.listen);

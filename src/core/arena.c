@@ -37,7 +37,8 @@ void arena_reset(struct arena *a)
     if (!b) return;
     /* The oldest block is the last one in the chain; keep it. */
     struct arena_block *keep = b;
-    while (keep->next) keep = keep->next;
+    while (keep->next)
+        keep = keep->next;
     while (b != keep) {
         struct arena_block *next = b->next;
         free(b);

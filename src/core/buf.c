@@ -11,7 +11,8 @@ static void grow(struct buf *b, size_t extra)
     size_t need = b->len + extra + 1;
     if (need <= b->cap) return;
     size_t cap = b->cap ? b->cap : 256;
-    while (cap < need) cap *= 2;
+    while (cap < need)
+        cap *= 2;
     b->p = xrealloc(b->p, cap);
     b->cap = cap;
 }

@@ -6,13 +6,23 @@
 #include <string.h>
 #include <time.h>
 
-enum err db_open(const char *url, struct db **out)
+static enum err open_url(const char *url, bool create, struct db **out)
 {
     if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
         log_msg(LOG_ERROR, "PostgreSQL support is not built into this binary yet");
         return ERR_DB;
     }
-    return db_sqlite_open(url, out);
+    return db_sqlite_open(url, create, out);
+}
+
+enum err db_open(const char *url, struct db **out)
+{
+    return open_url(url, true, out);
+}
+
+enum err db_open_existing(const char *url, struct db **out)
+{
+    return open_url(url, false, out);
 }
 
 void db_close(struct db *db)
@@ -25,7 +35,8 @@ const char *db_dialect(const struct db *db)
     return db->ops->dialect;
 }
 
-enum err db_query(struct db *db, const char *sql, const struct db_val *params, int nparams, struct db_rows **rows)
+enum err db_query(struct db *db, const char *sql, const struct db_val *params, int nparams,
+                  struct db_rows **rows)
 {
     return db->ops->query(db, sql, params, nparams, rows);
 }

@@ -1,7 +1,8 @@
 /* The storage interface. One struct db is one connection, used by one thread at a time (the server keeps one
  * per worker thread). Every query outside the migrations is one SQL text for both engines: $1..$n
  * placeholders, ON CONFLICT, RETURNING, integers for times (seconds) and money (fen), 0/1 for booleans,
- * CAST($n AS TEXT|BIGINT) where a parameter's type cannot be inferred. No dialect branches above this layer. */
+ * CAST($n AS TEXT|BIGINT) where a parameter's type cannot be inferred. No dialect branches above this layer.
+ */
 #ifndef TUOYU_DB_H
 #define TUOYU_DB_H
 #include "core/arena.h"
@@ -23,17 +24,16 @@ struct db_val {
     size_t n;
 };
 
-#define DBV_NULL ((struct db_val){.t = DB_NULL})
+#define DBV_NULL   ((struct db_val){.t = DB_NULL})
 #define DBV_INT(x) ((struct db_val){.t = DB_INT, .i = (int64_t)(x)})
 /* NULL pointer → SQL NULL. */
-static inline struct db_val DBV_TEXT(const char *s)
-{
+static inline struct db_val DBV_TEXT(const char *s) {
     return s ? (struct db_val){.t = DB_TEXT, .s = s, .n = strlen(s)} : DBV_NULL;
 }
 #define DBV_BLOB(p, len) ((struct db_val){.t = DB_BLOB, .s = (const char *)(p), .n = (len)})
-#define DBV_REAL(x) ((struct db_val){.t = DB_REAL, .r = (double)(x)})
-#define DBV_BOOL(b) DBV_INT((b) ? 1 : 0)
-#define DB_NPARAMS(arr) ((int)(sizeof(arr) / sizeof((arr)[0])))
+#define DBV_REAL(x)      ((struct db_val){.t = DB_REAL, .r = (double)(x)})
+#define DBV_BOOL(b)      DBV_INT((b) ? 1 : 0)
+#define DB_NPARAMS(arr)  ((int)(sizeof(arr) / sizeof((arr)[0])))
 
 struct db;
 struct db_rows;
@@ -42,6 +42,8 @@ struct db_rows;
  * connection (close with db_close). SQLite is opened in WAL mode with synchronous=FULL, foreign_keys=ON and a
  * busy timeout. Returns ERR_DB (with a log line) on failure. */
 enum err db_open(const char *url, struct db **out);
+/* The same for a database that must exist already: a missing SQLite file is ERR_NOT_FOUND, not created. */
+enum err db_open_existing(const char *url, struct db **out);
 void db_close(struct db *db);
 /* "sqlite" or "pg": used only to choose the migration directory. */
 const char *db_dialect(const struct db *db);
@@ -116,6 +118,6 @@ struct db_rows {
     enum err err;
 };
 
-enum err db_sqlite_open(const char *path, struct db **out);
+enum err db_sqlite_open(const char *path, bool create, struct db **out);
 
 #endif

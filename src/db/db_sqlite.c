@@ -1,6 +1,7 @@
 /* The SQLite engine: WAL, synchronous=FULL, foreign keys, STRICT tables, a busy timeout, and a per-connection
  * cache of prepared statements keyed by SQL text. Parameters are written $1..$n in the shared SQL; SQLite
- * treats "$1" as a named parameter, so they are bound by name, which keeps any order or repetition correct. */
+ * treats "$1" as a named parameter, so they are bound by name, which keeps any order or repetition correct.
+ */
 #include "core/log.h"
 #include "core/mem.h"
 #include "db/db.h"
@@ -56,7 +57,8 @@ static enum err map_rc(sqlite3 *h, int rc)
 static uint64_t hash_sql(const char *s)
 {
     uint64_t h = 1469598103934665603ull;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
     return h;
 }
 
@@ -159,7 +161,8 @@ static enum err sq_query(struct db *db, const char *sql, const struct db_val *p,
     }
     if (!rows) {
         /* Run to completion so that RETURNING and multi-row statements finish their work. */
-        while (rc == SQLITE_ROW) rc = sqlite3_step(st);
+        while (rc == SQLITE_ROW)
+            rc = sqlite3_step(st);
         if (rc != SQLITE_DONE) {
             e = map_rc(s->h, sqlite3_extended_errcode(s->h));
             goto fail;
@@ -271,11 +274,17 @@ static const struct db_ops sqlite_ops = {
     .bulk_off_sql = "PRAGMA synchronous=FULL",
 };
 
-enum err db_sqlite_open(const char *path, struct db **out)
+enum err db_sqlite_open(const char *path, bool create, struct db **out)
 {
     struct sqlite_db *s = xcalloc(1, sizeof *s);
     s->base.ops = &sqlite_ops;
-    int rc = sqlite3_open_v2(path, &s->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    int rc = sqlite3_open_v2(path, &s->h, flags, NULL);
+    if (rc == SQLITE_CANTOPEN && !create) {
+        sqlite3_close_v2(s->h);
+        free(s);
+        return ERR_NOT_FOUND;
+    }
     if (rc != SQLITE_OK) {
         log_msg(LOG_ERROR, "cannot open database %s: %s", path, s->h ? sqlite3_errmsg(s->h) : "?");
         sqlite3_close_v2(s->h);

@@ -1,5 +1,5 @@
-/* Schema migrations: numbered SQL files per dialect (sql/sqlite/NNN_*.sql, sql/pg/NNN_*.sql) compiled into the
- * binary, one schema_version row, applied in order inside one transaction each. */
+/* Schema migrations: numbered SQL files per dialect (sql/sqlite/NNN_*.sql, sql/pg/NNN_*.sql) compiled into
+ * the binary, one schema_version row, applied in order inside one transaction each. */
 #include "core/log.h"
 #include "db/db.h"
 #include "db/embedded.h"

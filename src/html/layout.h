@@ -24,9 +24,14 @@ struct filing_row;
 void page_field_errors(struct html *h, const struct field_errors *fe);
 /* <option value="…"> with label, selected when asked. */
 void page_option(struct html *h, const char *value, const char *label, bool selected);
-/* The options of a district <select>: first an empty option labelled any_label, then each district. */
+/* The options of a district <select>: an empty option labelled any_label (none when any_label is NULL), then
+ * each district. */
 void page_district_options(struct html *h, const struct district *d, int n, const char *selected,
                            const char *any_label);
+/* Whether code is one of the districts d[0..n). */
+bool page_district_known(const struct district *d, int n, const char *code);
+/* Ages served as "6–36 个月"; "—" when unknown (both 0). */
+void page_ages(struct html *h, int min_months, int max_months);
 /* Service types as "全日托、半日托" from bits of enum service_type; "—" for none. */
 void page_service_types(struct html *h, unsigned bits);
 /* v with the given number of decimals. */
@@ -34,12 +39,12 @@ void page_decimal(struct html *h, double v, int places);
 /* Chinese for an institution state ("registered", "filed") and for a filing status name. Static storage. */
 const char *page_inst_state_zh(const char *state);
 const char *page_filing_status_zh(const char *status);
-/* Parse a decimal integer s in lo..hi. Absent (NULL or "") gives def and true; anything else invalid false. */
+/* Parse a decimal integer s in lo..hi into *out: true when valid, and absent (NULL or "") gives def. */
 bool page_parse_int(const char *s, int64_t lo, int64_t hi, int64_t def, int64_t *out);
 /* The district a page must be confined to: a county official's own, else NULL (all). */
 const char *page_scope_district(const struct req *r);
-/* 上一页/下一页 links for a list (page 1-based) as relative "?…" URLs that keep the query values named in keep
- * (NULL-terminated); nothing when everything fits on one page. */
+/* 上一页/下一页 links for a list (page 1-based) as relative "?…" URLs that keep the query values named in
+ * keep (NULL-terminated); nothing when everything fits on one page. */
 void page_pager(struct html *h, const struct req *r, int64_t page, int64_t per_page, int64_t total,
                 const char *const *keep);
 /* A table of filing versions (newest first) with status, dates, violations, reason and number; link: each

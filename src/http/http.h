@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define JSON_BODY_MAX (1u << 20)    /* 1 MiB */
+#define JSON_BODY_MAX   (1u << 20)  /* 1 MiB */
 #define UPLOAD_BODY_MAX (10u << 20) /* 10 MiB */
 
 struct req_kv {
@@ -29,16 +29,18 @@ struct req {
     const char *content_type;
     const char *body;
     size_t body_len;
-    int64_t id[4]; /* the numeric {id} segments of the path, in order */
+    int64_t id[4];      /* the numeric {id} segments of the path, in order */
     const char *seg[4]; /* the same segments as text ({code} etc.) */
     int nseg;
-    struct req_kv *query; int nquery;
-    struct req_kv *form; int nform; /* parsed application/x-www-form-urlencoded body */
-    struct principal *who;          /* NULL when anonymous */
-    struct field_errors fe;         /* handlers add bad fields here and return ERR_VALIDATION */
-    const char *error_detail;       /* optional message overriding the error's default */
-    json_t *json;                   /* the parsed body, released after the response */
-    void *conn;                     /* opaque: the server's connection */
+    struct req_kv *query;
+    int nquery;
+    struct req_kv *form;
+    int nform;                /* parsed application/x-www-form-urlencoded body */
+    struct principal *who;    /* NULL when anonymous */
+    struct field_errors fe;   /* handlers add bad fields here and return ERR_VALIDATION */
+    const char *error_detail; /* optional message overriding the error's default */
+    json_t *json;             /* the parsed body, released after the response */
+    void *conn;               /* opaque: the server's connection */
 };
 
 #define RESP_MAX_HEADERS 4
@@ -54,10 +56,10 @@ struct resp {
 typedef enum err (*handler_fn)(struct req *r, struct resp *out);
 
 enum route_flags {
-    ROUTE_PUBLIC = 1u << 0, /* anonymous allowed; roles ignored */
-    ROUTE_HTML = 1u << 1,   /* a page: errors as HTML, 401 → redirect to /login */
-    ROUTE_UPLOAD = 1u << 2, /* binary body up to 10 MiB instead of JSON up to 1 MiB */
-    ROUTE_FORM = 1u << 3,   /* urlencoded form body (CSRF checked for cookie sessions) */
+    ROUTE_PUBLIC = 1u << 0,            /* anonymous allowed; roles ignored */
+    ROUTE_HTML = 1u << 1,              /* a page: errors as HTML, 401 → redirect to /login */
+    ROUTE_UPLOAD = 1u << 2,            /* binary body up to 10 MiB instead of JSON up to 1 MiB */
+    ROUTE_FORM = 1u << 3,              /* urlencoded form body (CSRF checked for cookie sessions) */
     ROUTE_LOOPBACK_OR_ADMIN = 1u << 4, /* /metrics: loopback clients or an admin */
 };
 
@@ -74,8 +76,8 @@ extern const struct route routes[];
 extern const int nroutes;
 
 /* Request helpers. Strings live in the request arena. */
-const char *req_query(const struct req *r, const char *key);  /* NULL when absent */
-const char *req_form(const struct req *r, const char *key);   /* NULL when absent */
+const char *req_query(const struct req *r, const char *key);   /* NULL when absent */
+const char *req_form(const struct req *r, const char *key);    /* NULL when absent */
 const char *req_header(const struct req *r, const char *name); /* NULL when absent */
 /* Parse the body as a JSON object into r->json; ERR_MALFORMED_JSON with r->error_detail on failure. */
 enum err req_json(struct req *r, json_t **out);

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #define MAX_ROUTES 128
-#define NSTATUS 6 /* 1xx..5xx by hundreds, index 0 unused */
+#define NSTATUS    6 /* 1xx..5xx by hundreds, index 0 unused */
 static const double buckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
 #define NB (sizeof buckets / sizeof buckets[0])
 
@@ -22,7 +22,8 @@ void metrics_observe(unsigned route_index, unsigned status, double seconds)
     unsigned ri = route_index < MAX_ROUTES && route_index < (unsigned)nroutes ? route_index : MAX_ROUTES;
     unsigned si = status / 100 < NSTATUS ? status / 100 : 0;
     size_t b = 0;
-    while (b < NB && seconds > buckets[b]) b++;
+    while (b < NB && seconds > buckets[b])
+        b++;
     pthread_mutex_lock(&mu);
     counts[ri][si]++;
     hist[b]++;
@@ -49,8 +50,8 @@ char *metrics_render(size_t *len)
             if (!counts[i][s]) continue;
             const char *method = i < (unsigned)nroutes ? routes[i].method : "-";
             const char *pattern = i < (unsigned)nroutes ? routes[i].pattern : "unmatched";
-            buf_printf(&b, "tuoyu_http_requests_total{method=\"%s\",route=\"%s\",status=\"%uxx\"} %llu\n", method,
-                       pattern, s, counts[i][s]);
+            buf_printf(&b, "tuoyu_http_requests_total{method=\"%s\",route=\"%s\",status=\"%uxx\"} %llu\n",
+                       method, pattern, s, counts[i][s]);
         }
     buf_adds(&b, "# HELP tuoyu_http_request_duration_seconds Time to answer a request.\n"
                  "# TYPE tuoyu_http_request_duration_seconds histogram\n");
@@ -63,8 +64,9 @@ char *metrics_render(size_t *len)
     buf_printf(&b, "tuoyu_http_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n", cum);
     buf_printf(&b, "tuoyu_http_request_duration_seconds_sum %.6f\n", sum_seconds);
     buf_printf(&b, "tuoyu_http_request_duration_seconds_count %llu\n", nobs);
-    buf_printf(&b, "# HELP tuoyu_db_errors_total Database errors seen by requests.\n"
-                   "# TYPE tuoyu_db_errors_total counter\ntuoyu_db_errors_total %llu\n",
+    buf_printf(&b,
+               "# HELP tuoyu_db_errors_total Database errors seen by requests.\n"
+               "# TYPE tuoyu_db_errors_total counter\ntuoyu_db_errors_total %llu\n",
                db_errors);
     pthread_mutex_unlock(&mu);
     return buf_steal(&b, len);

@@ -17,7 +17,8 @@ static bool match(const char *pattern, const char *path, struct req *r)
             const char *close = strchr(p, '}');
             bool digits = strncmp(p, "{id}", 4) == 0;
             const char *end = s;
-            while (*end && *end != '/') end++;
+            while (*end && *end != '/')
+                end++;
             size_t n = (size_t)(end - s);
             if (n == 0 || n > 64 || nseg >= 4) return false;
             if (digits) {
@@ -60,7 +61,8 @@ int router_match(const char *method, const char *path, struct req *r)
 
 static bool is_loopback(const char *ip)
 {
-    return ip && (strncmp(ip, "127.", 4) == 0 || strcmp(ip, "::1") == 0 || strcmp(ip, "::ffff:127.0.0.1") == 0);
+    return ip &&
+           (strncmp(ip, "127.", 4) == 0 || strcmp(ip, "::1") == 0 || strcmp(ip, "::ffff:127.0.0.1") == 0);
 }
 
 /* Who is asking: a bearer token, else the session cookie. ERR_UNAUTHENTICATED for a bad bearer token. */
@@ -84,7 +86,8 @@ static enum err authenticate(struct req *r)
 static void parse_form(struct req *r)
 {
     int cap = 1;
-    for (size_t i = 0; i < r->body_len; i++) cap += r->body[i] == '&';
+    for (size_t i = 0; i < r->body_len; i++)
+        cap += r->body[i] == '&';
     if (cap > 256) cap = 256;
     r->form = arena_alloc(r->a, (size_t)cap * sizeof *r->form);
     r->nform = 0;
@@ -139,7 +142,9 @@ void router_dispatch(struct req *r, struct resp *out, unsigned *route_index)
     if (e != OK) goto fail;
     if (route->flags & ROUTE_FORM) parse_form(r);
     bool write = strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0;
-    if (write && r->who && r->who->session_id && !csrf_ok(r, route)) {
+    /* Public routes (the login forms) carry their own protection: a session cookie is not what authorises
+     * them. */
+    if (write && !(route->flags & ROUTE_PUBLIC) && r->who && r->who->session_id && !csrf_ok(r, route)) {
         e = ERR_CSRF;
         goto fail;
     }

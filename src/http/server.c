@@ -41,7 +41,7 @@ static struct db *thread_db(void)
 {
     if (tl_db) return tl_db;
     struct db *db = NULL;
-    if (db_open(db_url, &db) != OK) return NULL;
+    if (db_open_existing(db_url, &db) != OK) return NULL;
     pthread_mutex_lock(&dbs_mu);
     if (ndbs < (int)(sizeof dbs / sizeof dbs[0])) dbs[ndbs++] = db;
     pthread_mutex_unlock(&dbs_mu);
@@ -91,13 +91,14 @@ static void add_security_headers(struct MHD_Response *resp, bool is_static)
     MHD_add_response_header(resp, "Cache-Control", is_static ? "public, max-age=3600" : "no-store");
 }
 
-static void log_request(const char *method, const struct route *route, unsigned status, double secs, size_t bytes,
-                        const struct principal *who)
+static void log_request(const char *method, const struct route *route, unsigned status, double secs,
+                        size_t bytes, const struct principal *who)
 {
     struct buf b = BUF_INIT;
     /* The route pattern, not the path: no ids, query strings or bodies reach the log. */
-    buf_printf(&b, "{\"ts\":%lld,\"type\":\"request\",\"method\":\"%s\",\"route\":\"%s\",\"status\":%u,"
-                   "\"ms\":%.3f,\"bytes\":%zu,\"user\":%lld}",
+    buf_printf(&b,
+               "{\"ts\":%lld,\"type\":\"request\",\"method\":\"%s\",\"route\":\"%s\",\"status\":%u,"
+               "\"ms\":%.3f,\"bytes\":%zu,\"user\":%lld}",
                (long long)time(NULL), method, route ? route->pattern : "-", status, secs * 1000.0, bytes,
                (long long)(who ? who->user_id : 0));
     log_json_line(b.p);
@@ -112,12 +113,15 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct resp *out, bool is
     out->body = NULL;
     if (!resp) return MHD_NO;
     if (out->content_type) MHD_add_response_header(resp, "Content-Type", out->content_type);
-    for (int i = 0; i < out->nheaders; i++) MHD_add_response_header(resp, out->headers[i][0], out->headers[i][1]);
+    for (int i = 0; i < out->nheaders; i++)
+        MHD_add_response_header(resp, out->headers[i][0], out->headers[i][1]);
     add_security_headers(resp, is_static);
     enum MHD_Result ret = MHD_queue_response(c, out->status, resp);
     MHD_destroy_response(resp);
     return ret;
 }
+
+static enum MHD_Result finish(struct MHD_Connection *c, struct rctx *x, const char *url, const char *method);
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                   const char *version, const char *upload_data, size_t *upload_data_size,
@@ -135,8 +139,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         int idx = router_match(method, url, &probe);
         x->cap = idx >= 0 && (routes[idx].flags & ROUTE_UPLOAD) ? UPLOAD_BODY_MAX : JSON_BODY_MAX;
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl && strtoull(cl, NULL, 10) > x->cap) x->too_large = true;
         *con_cls = x;
+        /* A declared body over the cap is refused before it is read (the connection then closes). */
+        if (cl && strtoull(cl, NULL, 10) > x->cap) {
+            x->too_large = true;
+            return finish(c, x, url, method);
+        }
         return MHD_YES;
     }
     if (*upload_data_size) {
@@ -148,6 +156,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_YES;
     }
 
+    return finish(c, x, url, method);
+}
+
+/* Build the request, dispatch it and queue the response. */
+static enum MHD_Result finish(struct MHD_Connection *c, struct rctx *x, const char *url, const char *method)
+{
     struct req r = {0};
     struct resp out = {0};
     r.a = &x->a;
@@ -183,7 +197,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     return queue(c, &out, is_static);
 }
 
-static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
 {
     (void)cls;
     (void)c;
@@ -229,7 +244,8 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     char msg[512];
     vsnprintf(msg, sizeof msg, fmt, ap);
     size_t n = strlen(msg);
-    while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r')) msg[--n] = 0;
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+        msg[--n] = 0;
     log_msg(LOG_WARN, "httpd: %s", msg);
 }
 
@@ -237,10 +253,7 @@ enum err server_run(const struct server_config *cfg)
 {
     db_url = cfg->db_url;
     struct sockaddr_storage ss;
-    if (!parse_listen(cfg->listen, &ss)) {
-        log_msg(LOG_ERROR, "bad --listen address: %s", cfg->listen);
-        return ERR_BAD_REQUEST;
-    }
+    if (!parse_listen(cfg->listen, &ss)) return ERR_BAD_REQUEST; /* the caller says so, in one line */
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned threads = cfg->threads ? cfg->threads : (unsigned)(cores > 0 ? cores : 1);
 
@@ -253,12 +266,14 @@ enum err server_run(const struct server_config *cfg)
     signal(SIGPIPE, SIG_IGN);
 
     struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
-        0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
-        threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(cfg->timeout_s ? cfg->timeout_s : 30),
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)(cfg->conn_limit ? cfg->conn_limit : 1000),
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)(cfg->per_ip_limit ? cfg->per_ip_limit : 256),
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(cfg->conn_memory_limit ? cfg->conn_memory_limit : 128 * 1024),
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+            (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+        0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)(cfg->timeout_s ? cfg->timeout_s : 30), MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)(cfg->conn_limit ? cfg->conn_limit : 1000), MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)(cfg->per_ip_limit ? cfg->per_ip_limit : 256), MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)(cfg->conn_memory_limit ? cfg->conn_memory_limit : 128 * 1024),
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
         MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
     if (!d) {
@@ -278,7 +293,8 @@ enum err server_run(const struct server_config *cfg)
         nanosleep(&ts, NULL);
     }
     MHD_stop_daemon(d);
-    for (int i = 0; i < ndbs; i++) db_close(dbs[i]);
+    for (int i = 0; i < ndbs; i++)
+        db_close(dbs[i]);
     ndbs = 0;
     log_msg(LOG_INFO, "stopped");
     return OK;

@@ -24,7 +24,8 @@ struct field_errors {
 void fe_init(struct field_errors *fe, struct arena *a);
 /* Append an error; field and message are copied into the arena. */
 void fe_add(struct field_errors *fe, const char *field, const char *message);
-void fe_addf(struct field_errors *fe, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void fe_addf(struct field_errors *fe, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 enum jtype {
     JT_STRING,   /* dst: const char ** (points into the json value; lives as long as it does) */
@@ -33,7 +34,8 @@ enum jtype {
     JT_BOOL,     /* dst: bool * */
     JT_DATE,     /* dst: int64_t * days since epoch; "YYYY-MM-DD" that names a real date */
     JT_ENUM,     /* dst: int * index into values */
-    JT_ENUM_SET, /* dst: unsigned * bit mask of indexes into values; an array of distinct strings, min..max items */
+    JT_ENUM_SET, /* dst: unsigned * bit mask of indexes into values; an array of distinct strings, min..max
+                    items */
     JT_ARRAY,    /* each element handed to each(); min..max items */
     JT_OBJECT,   /* handed to each() with index -1 */
 };
@@ -50,25 +52,54 @@ struct jspec {
     enum jtype type;
     unsigned flags;
     void *dst;
-    int64_t min, max;              /* ints: value range; strings: length in characters; arrays: item count */
-    const char *const *values;     /* JT_ENUM, JT_ENUM_SET: NULL-terminated */
+    int64_t min, max;          /* ints: value range; strings: length in characters; arrays: item count */
+    const char *const *values; /* JT_ENUM, JT_ENUM_SET: NULL-terminated */
     const char *(*check)(const char *s); /* JT_STRING: returns an error message or NULL */
     jspec_each_fn each;
     void *ctx;
     bool *present; /* set to whether the field was given (non-null) */
 };
 
-#define JS_STRING(n, d, lo, hi) {.name = (n), .type = JT_STRING, .dst = (d), .min = (lo), .max = (hi)}
-#define JS_INT(n, d, lo, hi) {.name = (n), .type = JT_INT, .dst = (d), .min = (lo), .max = (hi)}
-#define JS_NUMBER(n, d, lo, hi) {.name = (n), .type = JT_NUMBER, .dst = (d), .min = (lo), .max = (hi)}
-#define JS_BOOL(n, d) {.name = (n), .type = JT_BOOL, .dst = (d)}
-#define JS_DATE(n, d) {.name = (n), .type = JT_DATE, .dst = (d)}
-#define JS_ENUM(n, d, vals) {.name = (n), .type = JT_ENUM, .dst = (d), .values = (vals)}
-#define JS_ENUM_SET(n, d, vals, lo, hi)                                                                       \
-    {.name = (n), .type = JT_ENUM_SET, .dst = (d), .values = (vals), .min = (lo), .max = (hi)}
-#define JS_ARRAY(n, fn, c, lo, hi) {.name = (n), .type = JT_ARRAY, .each = (fn), .ctx = (c), .min = (lo), .max = (hi)}
-#define JS_OBJECT(n, fn, c) {.name = (n), .type = JT_OBJECT, .each = (fn), .ctx = (c)}
-#define JS_END {.name = NULL}
+#define JS_STRING(n, d, lo, hi)                                                                              \
+    {                                                                                                        \
+        .name = (n), .type = JT_STRING, .dst = (d), .min = (lo), .max = (hi)                                 \
+    }
+#define JS_INT(n, d, lo, hi)                                                                                 \
+    {                                                                                                        \
+        .name = (n), .type = JT_INT, .dst = (d), .min = (lo), .max = (hi)                                    \
+    }
+#define JS_NUMBER(n, d, lo, hi)                                                                              \
+    {                                                                                                        \
+        .name = (n), .type = JT_NUMBER, .dst = (d), .min = (lo), .max = (hi)                                 \
+    }
+#define JS_BOOL(n, d)                                                                                        \
+    {                                                                                                        \
+        .name = (n), .type = JT_BOOL, .dst = (d)                                                             \
+    }
+#define JS_DATE(n, d)                                                                                        \
+    {                                                                                                        \
+        .name = (n), .type = JT_DATE, .dst = (d)                                                             \
+    }
+#define JS_ENUM(n, d, vals)                                                                                  \
+    {                                                                                                        \
+        .name = (n), .type = JT_ENUM, .dst = (d), .values = (vals)                                           \
+    }
+#define JS_ENUM_SET(n, d, vals, lo, hi)                                                                      \
+    {                                                                                                        \
+        .name = (n), .type = JT_ENUM_SET, .dst = (d), .values = (vals), .min = (lo), .max = (hi)             \
+    }
+#define JS_ARRAY(n, fn, c, lo, hi)                                                                           \
+    {                                                                                                        \
+        .name = (n), .type = JT_ARRAY, .each = (fn), .ctx = (c), .min = (lo), .max = (hi)                    \
+    }
+#define JS_OBJECT(n, fn, c)                                                                                  \
+    {                                                                                                        \
+        .name = (n), .type = JT_OBJECT, .each = (fn), .ctx = (c)                                             \
+    }
+#define JS_END                                                                                               \
+    {                                                                                                        \
+        .name = NULL                                                                                         \
+    }
 
 /* Validate obj against spec (terminated by JS_END). prefix ("" at top level, "classes[0]" inside) is put in
  * front of field names in errors. Unknown fields are errors. Returns true when no error was added. Fields

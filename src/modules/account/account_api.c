@@ -6,9 +6,10 @@
 
 static json_t *user_json(const struct principal *p)
 {
-    json_t *j = json_pack("{s:I, s:s, s:s, s:s?}", "id", (json_int_t)p->user_id, "username", p->username, "role",
-                          role_name(p->role), "district", p->district);
-    json_object_set_new(j, "institution_id", p->institution_id ? json_integer(p->institution_id) : json_null());
+    json_t *j = json_pack("{s:I, s:s, s:s, s:s?}", "id", (json_int_t)p->user_id, "username", p->username,
+                          "role", role_name(p->role), "district", p->district);
+    json_object_set_new(j, "institution_id",
+                        p->institution_id ? json_integer(p->institution_id) : json_null());
     return j;
 }
 
@@ -25,7 +26,8 @@ enum err session_api_login(struct req *r, struct resp *out)
     struct principal p;
     e = session_login(r->db, r->a, username, password, r->client_ip, token, &p);
     if (e != OK) return e;
-    char *cookie = arena_printf(r->a, "tuoyu_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=28800", token);
+    char *cookie =
+        arena_printf(r->a, "tuoyu_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=28800", token);
     resp_header(r, out, "Set-Cookie", cookie);
     return resp_json(r, out, 200, json_pack("{s:o, s:s}", "user", user_json(&p), "csrf", p.csrf));
 }
@@ -60,9 +62,17 @@ enum err user_api_create(struct req *r, struct resp *out)
     struct jspec spec[] = {
         JS_STRING("username", &username, 1, 64),
         JS_ENUM("role", &role, roles),
-        {.name = "district", .type = JT_STRING, .flags = JS_OPTIONAL | JS_NULLABLE, .dst = &district, .min = 6,
+        {.name = "district",
+         .type = JT_STRING,
+         .flags = JS_OPTIONAL | JS_NULLABLE,
+         .dst = &district,
+         .min = 6,
          .max = 6},
-        {.name = "institution_id", .type = JT_INT, .flags = JS_OPTIONAL | JS_NULLABLE, .dst = &inst, .min = 1,
+        {.name = "institution_id",
+         .type = JT_INT,
+         .flags = JS_OPTIONAL | JS_NULLABLE,
+         .dst = &inst,
+         .min = 1,
          .max = INT64_MAX},
         JS_STRING("password", &password, 10, 1024),
         JS_END,

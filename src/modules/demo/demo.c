@@ -43,8 +43,9 @@ static const struct {
 };
 #define NDISTRICTS (sizeof districts / sizeof districts[0])
 
-static const char *const brands[] = {"小太阳", "启航", "童心", "爱贝", "七彩虹", "悦成长", "小橡树", "睿宝",
-                                     "乐萌",   "禾苗", "贝乐", "蒲公英", "小脚印", "暖阳", "星辰", "花蕾"};
+static const char *const brands[] = {"小太阳", "启航", "童心", "爱贝", "七彩虹", "悦成长",
+                                     "小橡树", "睿宝", "乐萌", "禾苗", "贝乐",   "蒲公英",
+                                     "小脚印", "暖阳", "星辰", "花蕾"};
 static const char *const kinds[] = {"托育中心", "托育园", "婴幼儿照护中心", "托育服务中心"};
 static const char *const communities[] = {"", "社区", "幸福家园", "阳光", "滨江", "汉水", "车城", "武当"};
 
@@ -57,7 +58,8 @@ static void make_uscc(char out[19], int legal_form, const char *district)
     memcpy(out, head, 2);
     /* The two management zones have local codes; their registrations carry the city's division code. */
     memcpy(out + 2, district[4] == '9' ? "420300" : district, 6);
-    for (int i = 8; i < 17; i++) out[i] = uscc_alphabet[rnd(31)];
+    for (int i = 8; i < 17; i++)
+        out[i] = uscc_alphabet[rnd(31)];
     out[17] = uscc_check_char(out);
     out[18] = 0;
 }
@@ -85,8 +87,8 @@ static json_t *make_dossier(unsigned di, bool trouble)
         int care = (cap + ratio[t] - 1) / ratio[t];
         children += cap;
         carers += care;
-        json_array_append_new(classes, json_pack("{s:s, s:i, s:i}", "type", types[t], "capacity", cap, "caregivers",
-                                                 care));
+        json_array_append_new(
+            classes, json_pack("{s:s, s:i, s:i}", "type", types[t], "capacity", cap, "caregivers", care));
     }
     json_t *svc = json_array();
     json_array_append_new(svc, json_string("full_day"));
@@ -98,20 +100,28 @@ static json_t *make_dossier(unsigned di, bool trouble)
     int base = inclusive ? 900 + (int)rnd(8) * 100 : 1600 + (int)rnd(20) * 100;
     json_t *fees = json_array();
     json_array_append_new(fees, json_pack("{s:s, s:i}", "service_type", "full_day", "monthly_yuan", base));
-    if (half) json_array_append_new(fees, json_pack("{s:s, s:i}", "service_type", "half_day", "monthly_yuan", base * 6 / 10));
-    if (hourly) json_array_append_new(fees, json_pack("{s:s, s:i}", "service_type", "hourly", "monthly_yuan", 600 + (int)rnd(5) * 100));
-    if (temp) json_array_append_new(fees, json_pack("{s:s, s:i}", "service_type", "temporary", "monthly_yuan", 500 + (int)rnd(5) * 100));
+    if (half)
+        json_array_append_new(
+            fees, json_pack("{s:s, s:i}", "service_type", "half_day", "monthly_yuan", base * 6 / 10));
+    if (hourly)
+        json_array_append_new(
+            fees, json_pack("{s:s, s:i}", "service_type", "hourly", "monthly_yuan", 600 + (int)rnd(5) * 100));
+    if (temp)
+        json_array_append_new(fees, json_pack("{s:s, s:i}", "service_type", "temporary", "monthly_yuan",
+                                              500 + (int)rnd(5) * 100));
     double lat = districts[di].lat + ((int)rnd(400) - 200) / 10000.0;
     double lon = districts[di].lon + ((int)rnd(400) - 200) / 10000.0;
     return json_pack("{s:o, s:b, s:i, s:i, s:o, s:{s:i, s:i, s:i, s:i, s:i}, s:o, s:s, s:{s:f, s:f}}",
-                     "service_types", svc, "inclusive", inclusive, "indoor_area_m2", children * 4 + (int)rnd(60),
-                     "outdoor_area_m2", children * 3 + (int)rnd(40), "classes", classes, "staff_planned", "director",
-                     1, "caregiver", carers + (int)rnd(2), "health", 1, "security", 1, "cook", 1 + (int)rnd(2),
-                     "fees", fees, "opening_hours", rnd(2) ? "周一至周五 7:30-18:00" : "周一至周六 7:30-17:30",
-                     "location", "lat", lat, "lon", lon);
+                     "service_types", svc, "inclusive", inclusive, "indoor_area_m2",
+                     children * 4 + (int)rnd(60), "outdoor_area_m2", children * 3 + (int)rnd(40), "classes",
+                     classes, "staff_planned", "director", 1, "caregiver", carers + (int)rnd(2), "health", 1,
+                     "security", 1, "cook", 1 + (int)rnd(2), "fees", fees, "opening_hours",
+                     rnd(2) ? "周一至周五 7:30-18:00" : "周一至周六 7:30-17:30", "location", "lat", lat,
+                     "lon", lon);
 }
 
-static const unsigned char demo_pdf[] = "%PDF-1.4\n% tuoyu demo attachment\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+static const unsigned char demo_pdf[] =
+    "%PDF-1.4\n% tuoyu demo attachment\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
 
 static int fail(const char *what, enum err e)
 {
@@ -133,25 +143,29 @@ int demo_load(struct db *db)
     int counts[5] = {0};
     int64_t operator_inst = 0;
     unsigned total_weight = 0;
-    for (size_t i = 0; i < NDISTRICTS; i++) total_weight += districts[i].weight;
+    for (size_t i = 0; i < NDISTRICTS; i++)
+        total_weight += districts[i].weight;
     int rc = 0;
     for (int n = 0; n < DEMO_INSTITUTIONS && rc == 0; n++) {
         arena_reset(&a);
         unsigned w = rnd(total_weight), di = 0;
-        while (w >= districts[di].weight) w -= districts[di++].weight;
+        while (w >= districts[di].weight)
+            w -= districts[di++].weight;
         int legal = rnd(10) < 7 ? LEGAL_ENTERPRISE : rnd(2) ? LEGAL_SOCIAL_ORG : LEGAL_PUBLIC_INSTITUTION;
         char uscc[19];
         make_uscc(uscc, legal, districts[di].code);
         const char *community = PICK(communities);
         struct registration g = {
             .uscc = uscc,
-            .name = arena_printf(&a, "十堰市%s%s%s%s", districts[di].name, community, PICK(brands), PICK(kinds)),
+            .name =
+                arena_printf(&a, "十堰市%s%s%s%s", districts[di].name, community, PICK(brands), PICK(kinds)),
             .district_code = districts[di].code,
             .address = arena_printf(&a, "十堰市%s%s%u号", districts[di].name, districts[di].streets[rnd(4)],
                                     1 + rnd(300)),
-            .business_scope = legal == LEGAL_ENTERPRISE ? "3岁以下婴幼儿照护服务（全日托、半日托、计时托）；托育服务"
-                                                        : "为3岁以下婴幼儿提供托育服务",
-            .authority = legal == LEGAL_ENTERPRISE    ? "十堰市市场监督管理局"
+            .business_scope = legal == LEGAL_ENTERPRISE
+                                  ? "3岁以下婴幼儿照护服务（全日托、半日托、计时托）；托育服务"
+                                  : "为3岁以下婴幼儿提供托育服务",
+            .authority = legal == LEGAL_ENTERPRISE   ? "十堰市市场监督管理局"
                          : legal == LEGAL_SOCIAL_ORG ? "十堰市民政局"
                                                      : "十堰市委机构编制委员会办公室",
             .legal_form = legal,
@@ -181,9 +195,11 @@ int demo_load(struct db *db)
             break;
         }
         for (int k = 0; k < ATT__COUNT && state != 2; k++) {
-            if (state == 1 && k == ATT__COUNT - 1 && rnd(2)) continue; /* some still lack the fire-safety pass */
+            if (state == 1 && k == ATT__COUNT - 1 && rnd(2))
+                continue; /* some still lack the fire-safety pass */
             struct attachment_row att;
-            e = filing_attach(db, &a, NULL, f.id, attachment_kind_names[k], demo_pdf, sizeof demo_pdf - 1, &att);
+            e = filing_attach(db, &a, NULL, f.id, attachment_kind_names[k], demo_pdf, sizeof demo_pdf - 1,
+                              &att);
             if (e != OK) break;
         }
         if (e == OK && (state == 3 || state == 4))
@@ -222,7 +238,10 @@ int demo_load(struct db *db)
             break;
         }
         printf("  %-16s %-16s %-22s %s\n", accounts[i].username, accounts[i].role,
-               accounts[i].district ? accounts[i].district : op ? "(张湾区 institution)" : "", pw);
+               accounts[i].district ? accounts[i].district
+               : op                 ? "(张湾区 institution)"
+                                    : "",
+               pw);
     }
     arena_free(&a);
     return rc;

@@ -57,9 +57,9 @@ struct filing_dossier {
 
 /* A national or local threshold, with the clause it comes from. The table lives in filing_rules.c. */
 struct threshold {
-    const char *key;         /* "class_max_infant" */
-    double value;            /* default */
-    const char *clause;      /* "托育机构设置标准（试行）第十二条" (with confidence noted where only S) */
+    const char *key; /* "class_max_infant" */
+    double value;    /* default */
+    const char *clause; /* "托育机构设置标准（试行）第十二条" (with confidence noted where only S) */
     const char *description; /* Chinese, for people */
     bool local;              /* true: a local setting, not a national rule */
 };
@@ -71,11 +71,11 @@ bool thresholds_set(const char *key, double value);
 
 enum finding_severity { SEV_VIOLATION, SEV_WARNING };
 struct finding {
-    const char *rule;     /* stable name: "class_capacity", "caregiver_ratio", "health_worker", … */
-    int severity;         /* enum finding_severity */
-    const char *message;  /* Chinese; static or from the arena */
+    const char *rule;    /* stable name: "class_capacity", "caregiver_ratio", "health_worker", … */
+    int severity;        /* enum finding_severity */
+    const char *message; /* Chinese; static or from the arena */
     const char *clause;
-    const char *field;    /* the dossier field it concerns, e.g. "classes[2].capacity", or NULL */
+    const char *field; /* the dossier field it concerns, e.g. "classes[2].capacity", or NULL */
 };
 
 /* Check a dossier against the rules. Writes up to max findings (messages allocated from a) and returns the
@@ -88,7 +88,8 @@ const char *finding_severity_name(int severity);
 
 /* The workflow. Status of a filing version. */
 enum filing_status { FS_NONE, FS_SUBMITTED, FS_RETURNED, FS_APPROVED, FS_SUPERSEDED, FS__COUNT };
-extern const char *const filing_status_names[]; /* "none", "submitted", "returned", "approved", "superseded" */
+extern const char
+    *const filing_status_names[]; /* "none", "submitted", "returned", "approved", "superseded" */
 extern const char *const filing_status_names_zh[];
 enum filing_event { EV_SUBMIT, EV_APPROVE, EV_RETURN, EV__COUNT };
 extern const char *const filing_event_names[];

@@ -19,13 +19,20 @@ static json_t *filing_json(const struct filing_row *f, bool full)
     json_t *atts = json_array();
     for (int i = 0; i < ATT__COUNT; i++)
         if (f->attachments & (1u << i)) json_array_append_new(atts, json_string(attachment_kind_names[i]));
-    json_t *j = json_pack("{s:I, s:I, s:s, s:I, s:s, s:s, s:I, s:s, s:I, s:s?, s:s?, s:o}", "id", (json_int_t)f->id,
-                          "institution_id", (json_int_t)f->institution_id, "institution_name", f->institution_name,
-                          "version", (json_int_t)f->version, "status", f->status, "district_code", f->district_code,
-                          "violations", (json_int_t)f->violations, "due_on", date_format(f->due_on, due),
-                          "submitted_at", (json_int_t)f->submitted_at, "reason", f->reason, "filing_number",
-                          f->filing_number, "attachment_kinds", atts);
+    json_t *j =
+        json_pack("{s:I, s:I, s:s, s:I, s:s, s:s, s:I, s:s, s:I, s:s?, s:s?, s:o}", "id", (json_int_t)f->id,
+                  "institution_id", (json_int_t)f->institution_id, "institution_name", f->institution_name,
+                  "version", (json_int_t)f->version, "status", f->status, "district_code", f->district_code,
+                  "violations", (json_int_t)f->violations, "due_on", date_format(f->due_on, due),
+                  "submitted_at", (json_int_t)f->submitted_at, "reason", f->reason, "filing_number",
+                  f->filing_number, "attachment_kinds", atts);
     if (f->decided_at) json_object_set_new(j, "decided_at", json_integer(f->decided_at));
+    /* 备案办法: decide within 5 working days; tell the applicant what is missing within 15. */
+    char notify[11];
+    json_object_set_new(
+        j, "notify_by",
+        json_string(date_format(add_working_days(clock_day_of(f->submitted_at), FILING_NOTIFY_WORKING_DAYS),
+                                notify)));
     json_t *findings = json_loads(f->findings ? f->findings : "[]", 0, NULL);
     json_object_set_new(j, "findings", findings ? findings : json_array());
     if (full) {
@@ -52,8 +59,8 @@ enum err filing_api_submit(struct req *r, struct resp *out)
     struct filing_row f;
     e = filing_submit(r->db, r->a, r->who, inst_id, body, &r->fe, &f);
     if (e != OK) return e;
-    json_t *j = json_pack("{s:I, s:I, s:s, s:I}", "id", (json_int_t)f.id, "version", (json_int_t)f.version, "status",
-                          f.status, "violations", (json_int_t)f.violations);
+    json_t *j = json_pack("{s:I, s:I, s:s, s:I}", "id", (json_int_t)f.id, "version", (json_int_t)f.version,
+                          "status", f.status, "violations", (json_int_t)f.violations);
     json_t *findings = json_loads(f.findings, 0, NULL);
     json_object_set_new(j, "findings", findings ? findings : json_array());
     char due[11];
@@ -73,10 +80,10 @@ enum err filing_api_get(struct req *r, struct resp *out)
     json_t *j = filing_json(&f, true);
     json_t *arr = json_array();
     for (int i = 0; i < n; i++)
-        json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:I, s:s, s:I}", "id", (json_int_t)atts[i].id, "kind",
-                                             atts[i].kind, "media_type", atts[i].media_type, "size",
-                                             (json_int_t)atts[i].size, "sha256", atts[i].sha256, "uploaded_at",
-                                             (json_int_t)atts[i].uploaded_at));
+        json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:I, s:s, s:I}", "id", (json_int_t)atts[i].id,
+                                             "kind", atts[i].kind, "media_type", atts[i].media_type, "size",
+                                             (json_int_t)atts[i].size, "sha256", atts[i].sha256,
+                                             "uploaded_at", (json_int_t)atts[i].uploaded_at));
     json_object_set_new(j, "attachments", arr);
     return resp_json(r, out, 200, j);
 }
@@ -108,7 +115,8 @@ enum err filing_api_list(struct req *r, struct resp *out)
     }
     if (e != OK) return e;
     json_t *arr = json_array();
-    for (int i = 0; i < n; i++) json_array_append_new(arr, filing_json(&items[i], false));
+    for (int i = 0; i < n; i++)
+        json_array_append_new(arr, filing_json(&items[i], false));
     return resp_json(r, out, 200, json_pack("{s:o, s:I}", "items", arr, "total", (json_int_t)total));
 }
 
@@ -120,10 +128,12 @@ enum err filing_api_attach(struct req *r, struct resp *out)
     if (r->who->institution_id != f.institution_id) return ERR_NOT_FOUND;
     const char *kind = req_query(r, "kind");
     bool known = false;
-    for (int i = 0; kind && attachment_kind_names[i]; i++) known |= strcmp(kind, attachment_kind_names[i]) == 0;
+    for (int i = 0; kind && attachment_kind_names[i]; i++)
+        known |= strcmp(kind, attachment_kind_names[i]) == 0;
     if (!known) {
-        fe_add(&r->fe, "kind", "附件类型应为 filing_form、commitment、business_license、premises_proof、"
-                               "staff_qualifications、health_evaluation 或 fire_safety");
+        fe_add(&r->fe, "kind",
+               "附件类型应为 filing_form、commitment、business_license、premises_proof、"
+               "staff_qualifications、health_evaluation 或 fire_safety");
         return ERR_VALIDATION;
     }
     if (r->body_len == 0) {
@@ -135,8 +145,8 @@ enum err filing_api_attach(struct req *r, struct resp *out)
     if (e == ERR_UNSUPPORTED_MEDIA) r->error_detail = "只接受 PDF、JPEG 或 PNG 文件（按内容判断）";
     if (e != OK) return e;
     return resp_json(r, out, 201,
-                     json_pack("{s:I, s:s, s:s, s:I, s:s}", "id", (json_int_t)a.id, "kind", a.kind, "media_type",
-                               a.media_type, "size", (json_int_t)a.size, "sha256", a.sha256));
+                     json_pack("{s:I, s:s, s:s, s:I, s:s}", "id", (json_int_t)a.id, "kind", a.kind,
+                               "media_type", a.media_type, "size", (json_int_t)a.size, "sha256", a.sha256));
 }
 
 enum err filing_api_decide(struct req *r, struct resp *out)
@@ -152,7 +162,11 @@ enum err filing_api_decide(struct req *r, struct resp *out)
     static const char *const decisions[] = {"approve", "return", NULL};
     struct jspec spec[] = {
         JS_ENUM("decision", &decision, decisions),
-        {.name = "reason", .type = JT_STRING, .flags = JS_OPTIONAL | JS_NULLABLE, .dst = &reason, .min = 0,
+        {.name = "reason",
+         .type = JT_STRING,
+         .flags = JS_OPTIONAL | JS_NULLABLE,
+         .dst = &reason,
+         .min = 0,
          .max = 2000},
         JS_END,
     };
@@ -160,6 +174,7 @@ enum err filing_api_decide(struct req *r, struct resp *out)
     e = filing_decide(r->db, r->a, r->who, f.id, decisions[decision], reason, &r->fe, &f);
     if (e != OK) return e;
     return resp_json(r, out, 200,
-                     json_pack("{s:I, s:s, s:s?, s:I}", "id", (json_int_t)f.id, "status", f.status, "filing_number",
-                               f.filing_number, "institution_id", (json_int_t)f.institution_id));
+                     json_pack("{s:I, s:s, s:s?, s:I}", "id", (json_int_t)f.id, "status", f.status,
+                               "filing_number", f.filing_number, "institution_id",
+                               (json_int_t)f.institution_id));
 }

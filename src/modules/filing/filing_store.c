@@ -61,9 +61,12 @@ static void each_staff(json_t *v, const char *path, int index, struct field_erro
     (void)index;
     struct parse_ctx *c = p;
     struct jspec spec[] = {
-        JS_INT("director", &c->d->staff_director, 0, 100), JS_INT("caregiver", &c->d->staff_caregiver, 0, 1000),
-        JS_INT("health", &c->d->staff_health, 0, 100),     JS_INT("security", &c->d->staff_security, 0, 100),
-        JS_INT("cook", &c->d->staff_cook, 0, 100),         JS_END,
+        JS_INT("director", &c->d->staff_director, 0, 100),
+        JS_INT("caregiver", &c->d->staff_caregiver, 0, 1000),
+        JS_INT("health", &c->d->staff_health, 0, 100),
+        JS_INT("security", &c->d->staff_security, 0, 100),
+        JS_INT("cook", &c->d->staff_cook, 0, 100),
+        JS_END,
     };
     jspec_parse(v, spec, path, fe);
 }
@@ -100,7 +103,11 @@ static bool parse_location(json_t *body, struct arena *a, struct filing_dossier 
         JS_OBJECT("staff_planned", each_staff, &c),
         JS_ARRAY("fees", each_fee, &c, 0, 16),
         JS_STRING("opening_hours", &d->opening_hours, 1, 200),
-        {.name = "location", .type = JT_OBJECT, .flags = JS_OPTIONAL | JS_NULLABLE, .each = each_location, .ctx = &c},
+        {.name = "location",
+         .type = JT_OBJECT,
+         .flags = JS_OPTIONAL | JS_NULLABLE,
+         .each = each_location,
+         .ctx = &c},
         JS_END,
     };
     jspec_parse(body, spec, "", fe);
@@ -119,19 +126,20 @@ json_t *findings_to_json(const struct finding *f, int n)
     json_t *arr = json_array();
     for (int i = 0; i < n; i++)
         json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s?}", "rule", f[i].rule, "severity",
-                                             f[i].severity == SEV_VIOLATION ? "violation" : "warning", "message",
-                                             f[i].message, "clause", f[i].clause ? f[i].clause : "", "field",
-                                             f[i].field));
+                                             f[i].severity == SEV_VIOLATION ? "violation" : "warning",
+                                             "message", f[i].message, "clause",
+                                             f[i].clause ? f[i].clause : "", "field", f[i].field));
     return arr;
 }
 
 /* ---- Reading ------------------------------------------------------------------------------------------- */
 
-#define FILING_COLS                                                                                            \
-    "f.id, f.institution_id, f.version, f.status, f.dossier, f.findings, f.violations, f.submitted_at, "       \
+#define FILING_COLS                                                                                          \
+    "f.id, f.institution_id, f.version, f.status, f.dossier, f.findings, f.violations, f.submitted_at, "     \
     "f.decided_at, f.due_on, f.reason, f.filing_number, i.name, i.district_code, d.name"
-#define FILING_FROM                                                                                            \
-    " FROM filings f JOIN institutions i ON i.id = f.institution_id JOIN districts d ON d.code = i.district_code "
+#define FILING_FROM                                                                                          \
+    " FROM filings f JOIN institutions i ON i.id = f.institution_id JOIN districts d ON d.code = "           \
+    "i.district_code "
 
 static void read_filing(struct db_rows *r, struct arena *a, struct filing_row *o)
 {
@@ -185,8 +193,8 @@ enum err filing_get(struct db *db, struct arena *a, int64_t id, struct filing_ro
     return e;
 }
 
-static enum err read_list(struct db *db, struct arena *a, const char *sql, const struct db_val *v, int nv, int max,
-                          struct filing_row **items, int *n)
+static enum err read_list(struct db *db, struct arena *a, const char *sql, const struct db_val *v, int nv,
+                          int max, struct filing_row **items, int *n)
 {
     struct db_rows *r = NULL;
     enum err e = db_query(db, sql, v, nv, &r);
@@ -194,29 +202,34 @@ static enum err read_list(struct db *db, struct arena *a, const char *sql, const
     *items = arena_alloc(a, (size_t)(max > 0 ? max : 1) * sizeof **items);
     *n = 0;
     int k;
-    while ((k = db_next(r)) == 1 && *n < max) read_filing(r, a, &(*items)[(*n)++]);
+    while ((k = db_next(r)) == 1 && *n < max)
+        read_filing(r, a, &(*items)[(*n)++]);
     e = k < 0 ? db_rows_err(r) : OK;
     db_done(r);
-    for (int i = 0; e == OK && i < *n; i++) e = attachment_mask(db, (*items)[i].id, &(*items)[i].attachments);
+    for (int i = 0; e == OK && i < *n; i++)
+        e = attachment_mask(db, (*items)[i].id, &(*items)[i].attachments);
     return e;
 }
 
-#define FILING_LIST_WHERE                                                                                      \
-    "WHERE (CAST($1 AS TEXT) IS NULL OR f.status = $1) AND (CAST($2 AS TEXT) IS NULL OR i.district_code = $2) "
+#define FILING_LIST_WHERE                                                                                    \
+    "WHERE (CAST($1 AS TEXT) IS NULL OR f.status = $1) AND (CAST($2 AS TEXT) IS NULL OR i.district_code = "  \
+    "$2) "
 
 enum err filing_list(struct db *db, struct arena *a, const char *status, const char *district, int page,
                      struct filing_row **items, int *n, int64_t *total)
 {
     const int per = 50;
     if (page < 1 || page > 100000) page = 1;
-    struct db_val v[] = {DBV_TEXT(status), DBV_TEXT(district), DBV_INT(per), DBV_INT((int64_t)(page - 1) * per)};
-    enum err e = db_int_query(db,
-                              "SELECT COUNT(*) FROM filings f JOIN institutions i ON i.id = f.institution_id "
-                              FILING_LIST_WHERE,
-                              v, 2, total);
+    struct db_val v[] = {DBV_TEXT(status), DBV_TEXT(district), DBV_INT(per),
+                         DBV_INT((int64_t)(page - 1) * per)};
+    enum err e = db_int_query(
+        db,
+        "SELECT COUNT(*) FROM filings f JOIN institutions i ON i.id = f.institution_id " FILING_LIST_WHERE, v,
+        2, total);
     if (e != OK) return e;
     return read_list(db, a,
-                     "SELECT " FILING_COLS FILING_FROM FILING_LIST_WHERE "ORDER BY f.due_on, f.id LIMIT $3 OFFSET $4",
+                     "SELECT " FILING_COLS FILING_FROM FILING_LIST_WHERE
+                     "ORDER BY f.due_on, f.id LIMIT $3 OFFSET $4",
                      v, 4, per, items, n);
 }
 
@@ -226,21 +239,25 @@ enum err filing_versions(struct db *db, struct arena *a, int64_t inst_id, struct
     int64_t count = 0;
     enum err e = db_int_query(db, "SELECT COUNT(*) FROM filings WHERE institution_id = $1", v, 1, &count);
     if (e != OK) return e;
-    return read_list(db, a, "SELECT " FILING_COLS FILING_FROM "WHERE f.institution_id = $1 ORDER BY f.version DESC",
+    return read_list(db, a,
+                     "SELECT " FILING_COLS FILING_FROM "WHERE f.institution_id = $1 ORDER BY f.version DESC",
                      v, 1, (int)count, items, n);
 }
 
-enum err filing_attachments(struct db *db, struct arena *a, int64_t filing_id, struct attachment_row **items, int *n)
+enum err filing_attachments(struct db *db, struct arena *a, int64_t filing_id, struct attachment_row **items,
+                            int *n)
 {
     struct db_val v[] = {DBV_INT(filing_id)};
     int64_t count = 0;
-    enum err e = db_int_query(db, "SELECT COUNT(*) FROM filing_attachments WHERE filing_id = $1", v, 1, &count);
+    enum err e =
+        db_int_query(db, "SELECT COUNT(*) FROM filing_attachments WHERE filing_id = $1", v, 1, &count);
     if (e != OK) return e;
     struct db_rows *r = NULL;
-    e = db_query(db,
-                 "SELECT fa.id, fl.size, fa.uploaded_at, fa.kind, fl.media_type, fa.sha256 FROM filing_attachments fa "
-                 "JOIN files fl ON fl.sha256 = fa.sha256 WHERE fa.filing_id = $1 ORDER BY fa.id",
-                 v, 1, &r);
+    e = db_query(
+        db,
+        "SELECT fa.id, fl.size, fa.uploaded_at, fa.kind, fl.media_type, fa.sha256 FROM filing_attachments fa "
+        "JOIN files fl ON fl.sha256 = fa.sha256 WHERE fa.filing_id = $1 ORDER BY fa.id",
+        v, 1, &r);
     if (e != OK) return e;
     *items = arena_alloc(a, (size_t)(count + 1) * sizeof **items);
     *n = 0;
@@ -325,37 +342,44 @@ static enum err submit_tx(struct db *db, void *p)
     if (e != OK) return e;
     int64_t now = clock_now();
     int64_t due = add_working_days(clock_day_of(now), FILING_DECIDE_WORKING_DAYS);
-    struct db_val v[] = {DBV_INT(c->inst_id),   DBV_INT(c->version), DBV_TEXT(c->dossier),
-                         DBV_TEXT(c->findings), DBV_INT(c->violations), DBV_INT(now),
-                         c->who ? DBV_INT(c->who->user_id) : DBV_NULL, DBV_INT(due)};
-    e = db_int_query(db,
-                     "INSERT INTO filings (institution_id, version, status, dossier, findings, violations, "
-                     "submitted_at, submitted_by, due_on) VALUES ($1, $2, 'submitted', $3, $4, $5, $6, $7, $8) "
-                     "RETURNING id",
-                     v, DB_NPARAMS(v), &c->id);
+    struct db_val v[] = {DBV_INT(c->inst_id),
+                         DBV_INT(c->version),
+                         DBV_TEXT(c->dossier),
+                         DBV_TEXT(c->findings),
+                         DBV_INT(c->violations),
+                         DBV_INT(now),
+                         c->who ? DBV_INT(c->who->user_id) : DBV_NULL,
+                         DBV_INT(due)};
+    e = db_int_query(
+        db,
+        "INSERT INTO filings (institution_id, version, status, dossier, findings, violations, "
+        "submitted_at, submitted_by, due_on) VALUES ($1, $2, 'submitted', $3, $4, $5, $6, $7, $8) "
+        "RETURNING id",
+        v, DB_NPARAMS(v), &c->id);
     if (e != OK) return e;
     if (cur) {
         /* Attachments carry over to the new version: the operator replaces only what changed. */
         struct db_val av[] = {DBV_INT(c->id), DBV_INT(cur)};
-        e = db_exec(db,
-                    "INSERT INTO filing_attachments (filing_id, kind, sha256, uploaded_at, uploaded_by) "
-                    "SELECT $1, kind, sha256, uploaded_at, uploaded_by FROM filing_attachments WHERE filing_id = $2",
-                    av, 2);
+        e = db_exec(
+            db,
+            "INSERT INTO filing_attachments (filing_id, kind, sha256, uploaded_at, uploaded_by) "
+            "SELECT $1, kind, sha256, uploaded_at, uploaded_by FROM filing_attachments WHERE filing_id = $2",
+            av, 2);
         if (e != OK) return e;
     }
     struct db_val uv[] = {DBV_INT(c->inst_id), DBV_INT(c->id), DBV_INT(now)};
     e = db_exec(db, "UPDATE institutions SET current_filing_id = $2, updated_at = $3 WHERE id = $1", uv, 3);
     if (e != OK) return e;
     char changes[128];
-    snprintf(changes, sizeof changes, "{\"filing_id\":%lld,\"version\":%lld,\"violations\":%d}", (long long)c->id,
-             (long long)c->version, c->violations);
+    snprintf(changes, sizeof changes, "{\"filing_id\":%lld,\"version\":%lld,\"violations\":%d}",
+             (long long)c->id, (long long)c->version, c->violations);
     e = inst_history_add(db, c->inst_id, actor_name(c->who), "filing_submitted", changes);
     if (e != OK) return e;
     return audit_append(db, c->who, "filing.submit", "filing", c->id, NULL, c->dossier);
 }
 
-enum err filing_submit(struct db *db, struct arena *a, const struct principal *who, int64_t inst_id, json_t *body,
-                       struct field_errors *fe, struct filing_row *out)
+enum err filing_submit(struct db *db, struct arena *a, const struct principal *who, int64_t inst_id,
+                       json_t *body, struct field_errors *fe, struct filing_row *out)
 {
     struct filing_dossier d;
     if (!filing_parse(body, a, &d, fe)) return ERR_VALIDATION;
@@ -399,8 +423,8 @@ static enum err attach_tx(struct db *db, void *p)
     if (e != OK) return e;
     if (!open) return ERR_STATE;
     c->now = clock_now();
-    struct db_val file[] = {DBV_TEXT(c->sha), DBV_TEXT(c->media), DBV_INT((int64_t)c->n), DBV_BLOB(c->p, c->n),
-                            DBV_INT(c->now)};
+    struct db_val file[] = {DBV_TEXT(c->sha), DBV_TEXT(c->media), DBV_INT((int64_t)c->n),
+                            DBV_BLOB(c->p, c->n), DBV_INT(c->now)};
     e = db_exec(db,
                 "INSERT INTO files (sha256, media_type, size, data, created_at) VALUES ($1, $2, $3, $4, $5) "
                 "ON CONFLICT (sha256) DO NOTHING",
@@ -414,8 +438,8 @@ static enum err attach_tx(struct db *db, void *p)
                      v, DB_NPARAMS(v), &c->id);
     if (e != OK) return e;
     char after[256];
-    snprintf(after, sizeof after, "{\"kind\":\"%s\",\"media_type\":\"%s\",\"sha256\":\"%s\",\"size\":%zu}", c->kind,
-             c->media, c->sha, c->n);
+    snprintf(after, sizeof after, "{\"kind\":\"%s\",\"media_type\":\"%s\",\"sha256\":\"%s\",\"size\":%zu}",
+             c->kind, c->media, c->sha, c->n);
     return audit_append(db, c->who, "filing.attach", "filing", c->filing_id, NULL, after);
 }
 
@@ -485,11 +509,12 @@ static enum err mark_filed(struct db *db, struct decide_ctx *c, const struct fil
                          lat <= 90 ? DBV_REAL(lat) : DBV_NULL,
                          lat <= 90 ? DBV_REAL(lon) : DBV_NULL,
                          DBV_INT(clock_now())};
-    return db_exec(db,
-                   "UPDATE institutions SET state = 'filed', filing_number = $2, filed_on = $3, service_types = $4, "
-                   "inclusive = $5, places = $6, min_age_months = $7, max_age_months = $8, fee_min_fen = $9, "
-                   "lat = $10, lon = $11, updated_at = $12, version = version + 1 WHERE id = $1",
-                   v, DB_NPARAMS(v));
+    return db_exec(
+        db,
+        "UPDATE institutions SET state = 'filed', filing_number = $2, filed_on = $3, service_types = $4, "
+        "inclusive = $5, places = $6, min_age_months = $7, max_age_months = $8, fee_min_fen = $9, "
+        "lat = $10, lon = $11, updated_at = $12, version = version + 1 WHERE id = $1",
+        v, DB_NPARAMS(v));
 }
 
 static enum err decide_tx(struct db *db, void *p)
@@ -526,13 +551,14 @@ static enum err decide_tx(struct db *db, void *p)
         e = mark_filed(db, c, &f, today);
         if (e != OK) return e;
     }
-    struct db_val v[] = {DBV_INT(c->filing_id), DBV_TEXT(filing_status_names[to]), DBV_INT(now),
-                         c->who ? DBV_INT(c->who->user_id) : DBV_NULL, DBV_TEXT(c->reason),
-                         DBV_TEXT(c->number[0] ? c->number : NULL)};
-    e = db_exec(db,
-                "UPDATE filings SET status = $2, decided_at = $3, decided_by = $4, reason = $5, filing_number = $6 "
-                "WHERE id = $1",
-                v, DB_NPARAMS(v));
+    struct db_val v[] = {DBV_INT(c->filing_id), DBV_TEXT(filing_status_names[to]),
+                         DBV_INT(now),          c->who ? DBV_INT(c->who->user_id) : DBV_NULL,
+                         DBV_TEXT(c->reason),   DBV_TEXT(c->number[0] ? c->number : NULL)};
+    e = db_exec(
+        db,
+        "UPDATE filings SET status = $2, decided_at = $3, decided_by = $4, reason = $5, filing_number = $6 "
+        "WHERE id = $1",
+        v, DB_NPARAMS(v));
     if (e != OK) return e;
     json_t *after = json_pack("{s:I, s:s, s:s?, s:s?}", "filing_id", (json_int_t)c->filing_id, "status",
                               filing_status_names[to], "reason", c->reason, "filing_number",
@@ -549,13 +575,18 @@ static enum err decide_tx(struct db *db, void *p)
 }
 
 enum err filing_decide(struct db *db, struct arena *a, const struct principal *who, int64_t filing_id,
-                       const char *decision, const char *reason, struct field_errors *fe, struct filing_row *out)
+                       const char *decision, const char *reason, struct field_errors *fe,
+                       struct filing_row *out)
 {
     int event = decision && strcmp(decision, "approve") == 0  ? EV_APPROVE
                 : decision && strcmp(decision, "return") == 0 ? EV_RETURN
                                                               : -1;
     if (event < 0) fe_add(fe, "decision", "应为 approve（批准）或 return（退回）");
-    if (reason && !*reason) reason = NULL;
+    /* A reason of only blanks (ASCII or the ideographic space) says nothing: treat it as missing. */
+    const char *q = reason;
+    while (q && (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n' || strncmp(q, "\u3000", 3) == 0))
+        q += strncmp(q, "\u3000", 3) == 0 ? 3 : 1;
+    if (q && !*q) reason = NULL;
     if (event == EV_RETURN && !reason) fe_add(fe, "reason", "退回时必须说明理由");
     if (reason && utf8_chars(reason) > 2000) fe_add(fe, "reason", "理由不能超过 2000 字");
     if (fe->n) return ERR_VALIDATION;

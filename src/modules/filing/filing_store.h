@@ -36,8 +36,8 @@ json_t *findings_to_json(const struct finding *f, int n);
 /* Submit a new filing version for inst_id by who (an operator of that institution, or NULL for the demo
  * loader). ERR_VALIDATION with fe filled for a bad dossier; ERR_STATE when the institution is already
  * filed. On success *out describes the new version. */
-enum err filing_submit(struct db *db, struct arena *a, const struct principal *who, int64_t inst_id, json_t *body,
-                       struct field_errors *fe, struct filing_row *out);
+enum err filing_submit(struct db *db, struct arena *a, const struct principal *who, int64_t inst_id,
+                       json_t *body, struct field_errors *fe, struct filing_row *out);
 /* Store an attachment (content-addressed) for a submitted or returned filing. kind must be a known kind
  * (ERR_VALIDATION), the content PDF/JPEG/PNG (ERR_UNSUPPORTED_MEDIA). */
 enum err filing_attach(struct db *db, struct arena *a, const struct principal *who, int64_t filing_id,
@@ -46,7 +46,8 @@ enum err filing_attach(struct db *db, struct arena *a, const struct principal *w
  * Approval refused with ERR_FILING_VIOLATIONS / ERR_FILING_ATTACHMENTS; ERR_STATE when not submitted. On
  * approval issues the filing number and moves the institution to "filed". */
 enum err filing_decide(struct db *db, struct arena *a, const struct principal *who, int64_t filing_id,
-                       const char *decision, const char *reason, struct field_errors *fe, struct filing_row *out);
+                       const char *decision, const char *reason, struct field_errors *fe,
+                       struct filing_row *out);
 
 enum err filing_get(struct db *db, struct arena *a, int64_t id, struct filing_row *out);
 /* Filings with status (NULL: any) in district (NULL: all), oldest due first; 50 per page. */

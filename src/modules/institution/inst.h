@@ -11,15 +11,16 @@
 
 struct institution {
     int64_t id;
-    const char *uscc, *name, *legal_form, *district_code, *district_name, *address, *business_scope, *authority;
+    const char *uscc, *name, *legal_form, *district_code, *district_name, *address, *business_scope,
+        *authority;
     int64_t registered_on; /* days */
     const char *state;     /* "registered" | "filed" */
     int64_t version, created_at, updated_at;
-    const char *filing_number; /* NULL until filed */
-    int64_t filed_on;          /* days; 0 until filed */
-    int64_t current_filing_id; /* latest filing version's id, 0 when none */
+    const char *filing_number;         /* NULL until filed */
+    int64_t filed_on;                  /* days; 0 until filed */
+    int64_t current_filing_id;         /* latest filing version's id, 0 when none */
     const char *current_filing_status; /* status of that version, NULL when none */
-    unsigned service_types;    /* bits of enum service_type */
+    unsigned service_types;            /* bits of enum service_type */
     bool inclusive;
     int64_t places;
     int min_age_months, max_age_months; /* 0 when unknown */
@@ -35,30 +36,32 @@ struct inst_event {
 };
 
 struct inst_filter {
-    const char *district;   /* NULL: any */
-    const char *state;      /* NULL: any */
-    int service_type;       /* -1: any */
-    int inclusive;          /* -1: any, 0/1 */
-    int age_months;         /* -1: any */
-    int64_t max_fee_fen;    /* -1: any */
+    const char *district; /* NULL: any */
+    const char *state;    /* NULL: any */
+    int service_type;     /* -1: any */
+    int inclusive;        /* -1: any, 0/1 */
+    int age_months;       /* -1: any */
+    int64_t max_fee_fen;  /* -1: any */
     bool near;
     double lat, lon;
-    const char *q;          /* name contains, NULL: any */
-    int page;               /* 1-based */
-    int per_page;           /* default 20, at most 100 */
-    int64_t unfiled_before; /* > 0: only registered (not filed) institutions registered on or before this day */
+    const char *q; /* name contains, NULL: any */
+    int page;      /* 1-based */
+    int per_page;  /* default 20, at most 100 */
+    int64_t
+        unfiled_before; /* > 0: only registered (not filed) institutions registered on or before this day */
 };
 void inst_filter_init(struct inst_filter *f);
 
 /* Read one institution (strings in a). ERR_NOT_FOUND when absent. */
 enum err inst_get(struct db *db, struct arena *a, int64_t id, struct institution *out);
 /* A page of institutions matching f, ordered by id (or by distance with near), and the total count. */
-enum err inst_list(struct db *db, struct arena *a, const struct inst_filter *f, struct institution **items, int *n,
-                   int64_t *total);
+enum err inst_list(struct db *db, struct arena *a, const struct inst_filter *f, struct institution **items,
+                   int *n, int64_t *total);
 /* History of an institution, oldest first. */
 enum err inst_history(struct db *db, struct arena *a, int64_t id, struct inst_event **items, int *n);
 /* Append a history row (inside the caller's transaction). */
-enum err inst_history_add(struct db *db, int64_t id, const char *actor, const char *action, const char *changes);
+enum err inst_history_add(struct db *db, int64_t id, const char *actor, const char *action,
+                          const char *changes);
 
 /* Counts for dashboards: institutions per state for a district (NULL: city). */
 struct inst_count {
@@ -98,18 +101,20 @@ enum err public_api_search(struct req *r, struct resp *out);
 enum err public_api_get(struct req *r, struct resp *out);
 
 /* Pages. */
-enum err page_portal(struct req *r, struct resp *out);           /* GET / */
+enum err page_portal(struct req *r, struct resp *out);             /* GET / */
 enum err page_public_institution(struct req *r, struct resp *out); /* GET /institutions/{id} */
-enum err page_login(struct req *r, struct resp *out);            /* GET /login */
-enum err page_login_post(struct req *r, struct resp *out);       /* POST /login */
-enum err page_logout_post(struct req *r, struct resp *out);      /* POST /logout */
-enum err page_dashboard(struct req *r, struct resp *out);        /* GET /dash */
-enum err page_institutions(struct req *r, struct resp *out);     /* GET /dash/institutions */
-enum err page_institution(struct req *r, struct resp *out);      /* GET /dash/institutions/{id} */
-enum err page_filings(struct req *r, struct resp *out);          /* GET /dash/filings */
-enum err page_filing(struct req *r, struct resp *out);           /* GET /dash/filings/{id} */
-enum err page_filing_decide(struct req *r, struct resp *out);    /* POST /dash/filings/{id}/decision */
-enum err page_operator(struct req *r, struct resp *out);         /* GET /operator */
-enum err page_operator_filing(struct req *r, struct resp *out);  /* POST /operator/filing */
+enum err page_login(struct req *r, struct resp *out);              /* GET /login */
+enum err page_login_post(struct req *r, struct resp *out);         /* POST /login */
+enum err page_logout_post(struct req *r, struct resp *out);        /* POST /logout */
+enum err page_dashboard(struct req *r, struct resp *out);          /* GET /dash */
+enum err page_institutions(struct req *r, struct resp *out);       /* GET /dash/institutions */
+enum err page_institution(struct req *r, struct resp *out);        /* GET /dash/institutions/{id} */
+enum err page_filings(struct req *r, struct resp *out);            /* GET /dash/filings */
+enum err page_filing(struct req *r, struct resp *out);             /* GET /dash/filings/{id} */
+enum err page_filing_decide(struct req *r, struct resp *out);      /* POST /dash/filings/{id}/decision */
+enum err page_operator(struct req *r, struct resp *out);           /* GET /operator */
+enum err page_operator_filing(struct req *r, struct resp *out);    /* POST /operator/filing */
+enum err page_users(struct req *r, struct resp *out);              /* GET /dash/users */
+enum err page_users_post(struct req *r, struct resp *out);         /* POST /dash/users */
 
 #endif

@@ -3,11 +3,10 @@
 #include "modules/filing/filing.h"
 #include "modules/filing/filing_store.h"
 #include "modules/institution/inst.h"
+#include "modules/reference/settings.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-#define UNFILED_GRACE_DAYS 30
 
 static json_t *service_types_json(unsigned mask)
 {
@@ -21,15 +20,16 @@ json_t *inst_to_json(const struct institution *i)
 {
     char reg[11], filed[11];
     json_t *j = json_pack(
-        "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s?, s:s?, s:o, s:b, s:I, s:I, s:I}", "id",
-        (json_int_t)i->id, "uscc", i->uscc, "name", i->name, "legal_form", i->legal_form, "district_code",
-        i->district_code, "district_name", i->district_name, "address", i->address, "business_scope",
-        i->business_scope, "registered_on", date_format(i->registered_on, reg), "authority", i->authority, "state",
-        i->state, "version", (json_int_t)i->version, "filing_number", i->filing_number, "filed_on",
-        i->filed_on ? date_format(i->filed_on, filed) : NULL, "service_types", service_types_json(i->service_types),
-        "inclusive", i->inclusive, "places", (json_int_t)i->places, "current_filing_id",
-        (json_int_t)i->current_filing_id, "updated_at", (json_int_t)i->updated_at);
-    if (i->current_filing_status) json_object_set_new(j, "filing_status", json_string(i->current_filing_status));
+        "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s?, s:s?, s:o, s:b, s:I, s:I, s:I}",
+        "id", (json_int_t)i->id, "uscc", i->uscc, "name", i->name, "legal_form", i->legal_form,
+        "district_code", i->district_code, "district_name", i->district_name, "address", i->address,
+        "business_scope", i->business_scope, "registered_on", date_format(i->registered_on, reg), "authority",
+        i->authority, "state", i->state, "version", (json_int_t)i->version, "filing_number", i->filing_number,
+        "filed_on", i->filed_on ? date_format(i->filed_on, filed) : NULL, "service_types",
+        service_types_json(i->service_types), "inclusive", i->inclusive, "places", (json_int_t)i->places,
+        "current_filing_id", (json_int_t)i->current_filing_id, "updated_at", (json_int_t)i->updated_at);
+    if (i->current_filing_status)
+        json_object_set_new(j, "filing_status", json_string(i->current_filing_status));
     return j;
 }
 
@@ -59,7 +59,8 @@ static enum err list(struct req *r, struct resp *out, struct inst_filter *f)
     enum err e = inst_list(r->db, r->a, f, &items, &n, &total);
     if (e != OK) return e;
     json_t *arr = json_array();
-    for (int i = 0; i < n; i++) json_array_append_new(arr, inst_to_json(&items[i]));
+    for (int i = 0; i < n; i++)
+        json_array_append_new(arr, inst_to_json(&items[i]));
     return resp_json(r, out, 200, json_pack("{s:o, s:I}", "items", arr, "total", (json_int_t)total));
 }
 
@@ -74,7 +75,8 @@ enum err inst_api_unfiled(struct req *r, struct resp *out)
 {
     struct inst_filter f;
     inst_filter_init(&f);
-    f.unfiled_before = clock_day_of(clock_now()) - UNFILED_GRACE_DAYS;
+    f.unfiled_before = clock_day_of(clock_now()) -
+                       settings_get_int(r->db, SETTING_UNFILED_GRACE_DAYS, DEFAULT_UNFILED_GRACE_DAYS);
     return list(r, out, &f);
 }
 
@@ -103,8 +105,8 @@ enum err inst_api_get(struct req *r, struct resp *out)
 
 static json_t *district_json(const struct district *d)
 {
-    json_t *j = json_pack("{s:s, s:s, s:s, s:I}", "code", d->code, "name", d->name, "kind", d->kind, "version",
-                          (json_int_t)d->version);
+    json_t *j = json_pack("{s:s, s:s, s:s, s:I}", "code", d->code, "name", d->name, "kind", d->kind,
+                          "version", (json_int_t)d->version);
     json_object_set_new(j, "population", d->population >= 0 ? json_integer(d->population) : json_null());
     return j;
 }
@@ -116,7 +118,8 @@ enum err district_api_list(struct req *r, struct resp *out)
     enum err e = district_list(r->db, r->a, &d, &n);
     if (e != OK) return e;
     json_t *arr = json_array();
-    for (int i = 0; i < n; i++) json_array_append_new(arr, district_json(&d[i]));
+    for (int i = 0; i < n; i++)
+        json_array_append_new(arr, district_json(&d[i]));
     return resp_json(r, out, 200, json_pack("{s:o}", "items", arr));
 }
 
@@ -145,10 +148,11 @@ static enum err patch_tx(struct db *db, void *p)
     if (e != OK) return e;
     if (c->have_version && c->version != version) return ERR_CONFLICT;
     struct db_val u[] = {DBV_TEXT(c->code), DBV_INT(c->population), DBV_INT(version)};
-    e = db_exec(db,
-                "UPDATE districts SET population = $2, population_source = '管理员修改', version = version + 1 "
-                "WHERE code = $1 AND version = $3",
-                u, 3);
+    e = db_exec(
+        db,
+        "UPDATE districts SET population = $2, population_source = '管理员修改', version = version + 1 "
+        "WHERE code = $1 AND version = $3",
+        u, 3);
     if (e != OK) return e;
     if (db_changes(db) != 1) return ERR_CONFLICT;
     char before[64], after[64];
@@ -165,7 +169,12 @@ enum err district_api_patch(struct req *r, struct resp *out)
     struct patch_ctx c = {r->who, r->seg[0], -1, 0, -1, false};
     struct jspec spec[] = {
         JS_INT("population", &c.population, 0, 100000000),
-        {.name = "version", .type = JT_INT, .flags = JS_OPTIONAL, .dst = &c.version, .min = 1, .max = INT64_MAX,
+        {.name = "version",
+         .type = JT_INT,
+         .flags = JS_OPTIONAL,
+         .dst = &c.version,
+         .min = 1,
+         .max = INT64_MAX,
          .present = &c.have_version},
         JS_END,
     };
@@ -206,13 +215,15 @@ enum err dashboard_api(struct req *r, struct resp *out)
     for (int page = 1;; page++) {
         e = filing_list(r->db, r->a, "submitted", district, page, &items, &nf, &total);
         if (e != OK) return e;
-        for (int i = 0; i < nf; i++) overdue += items[i].due_on < today;
+        for (int i = 0; i < nf; i++)
+            overdue += items[i].due_on < today;
         if (nf < 50) break;
     }
     struct inst_filter f;
     inst_filter_init(&f);
     f.district = district;
-    f.unfiled_before = today - UNFILED_GRACE_DAYS;
+    f.unfiled_before =
+        today - settings_get_int(r->db, SETTING_UNFILED_GRACE_DAYS, DEFAULT_UNFILED_GRACE_DAYS);
     f.per_page = 1;
     struct institution *ii;
     int ni;
@@ -221,7 +232,7 @@ enum err dashboard_api(struct req *r, struct resp *out)
     if (e != OK) return e;
     return resp_json(r, out, 200,
                      json_pack("{s:{s:I, s:I}, s:I, s:o, s:I, s:I, s:I}", "by_state", "registered",
-                               (json_int_t)registered, "filed", (json_int_t)filed, "places", (json_int_t)places,
-                               "by_district", arr, "submitted", (json_int_t)total, "overdue", (json_int_t)overdue,
-                               "unfiled_over_30_days", (json_int_t)unfiled));
+                               (json_int_t)registered, "filed", (json_int_t)filed, "places",
+                               (json_int_t)places, "by_district", arr, "submitted", (json_int_t)total,
+                               "overdue", (json_int_t)overdue, "unfiled_over_30_days", (json_int_t)unfiled));
 }

@@ -6,13 +6,14 @@
 #include <math.h>
 #include <string.h>
 
-#define INST_COLS                                                                                              \
-    "i.id, i.uscc, i.name, i.legal_form, i.district_code, d.name, i.address, i.business_scope, i.authority, "  \
-    "i.registered_on, i.state, i.version, i.created_at, i.updated_at, i.filing_number, i.filed_on, "           \
-    "i.current_filing_id, f.status, i.service_types, i.inclusive, i.places, i.min_age_months, "                \
+#define INST_COLS                                                                                            \
+    "i.id, i.uscc, i.name, i.legal_form, i.district_code, d.name, i.address, i.business_scope, "             \
+    "i.authority, "                                                                                          \
+    "i.registered_on, i.state, i.version, i.created_at, i.updated_at, i.filing_number, i.filed_on, "         \
+    "i.current_filing_id, f.status, i.service_types, i.inclusive, i.places, i.min_age_months, "              \
     "i.max_age_months, i.fee_min_fen, i.lat, i.lon"
-#define INST_FROM                                                                                              \
-    " FROM institutions i JOIN districts d ON d.code = i.district_code "                                       \
+#define INST_FROM                                                                                            \
+    " FROM institutions i JOIN districts d ON d.code = i.district_code "                                     \
     "LEFT JOIN filings f ON f.id = i.current_filing_id "
 #define NCOLS 26
 
@@ -73,21 +74,21 @@ enum err inst_get(struct db *db, struct arena *a, int64_t id, struct institution
 }
 
 /* One WHERE for the list and its count; every filter is optional through a NULL parameter. */
-#define LIST_WHERE                                                                                             \
-    "WHERE (CAST($1 AS TEXT) IS NULL OR i.district_code = $1) "                                                \
-    "AND (CAST($2 AS TEXT) IS NULL OR i.state = $2) "                                                          \
-    "AND (CAST($3 AS BIGINT) IS NULL OR (i.service_types & $3) <> 0) "                                         \
-    "AND (CAST($4 AS BIGINT) IS NULL OR i.inclusive = $4) "                                                    \
-    "AND (CAST($5 AS BIGINT) IS NULL OR (i.min_age_months <= $5 AND i.max_age_months >= $5)) "                 \
-    "AND (CAST($6 AS BIGINT) IS NULL OR i.fee_min_fen <= $6) "                                                 \
-    "AND (CAST($7 AS TEXT) IS NULL OR i.name LIKE '%' || $7 || '%') "                                          \
-    "AND (CAST($8 AS BIGINT) IS NULL OR (i.state = 'registered' AND i.registered_on <= $8)) "                  \
+#define LIST_WHERE                                                                                           \
+    "WHERE (CAST($1 AS TEXT) IS NULL OR i.district_code = $1) "                                              \
+    "AND (CAST($2 AS TEXT) IS NULL OR i.state = $2) "                                                        \
+    "AND (CAST($3 AS BIGINT) IS NULL OR (i.service_types & $3) <> 0) "                                       \
+    "AND (CAST($4 AS BIGINT) IS NULL OR i.inclusive = $4) "                                                  \
+    "AND (CAST($5 AS BIGINT) IS NULL OR (i.min_age_months <= $5 AND i.max_age_months >= $5)) "               \
+    "AND (CAST($6 AS BIGINT) IS NULL OR i.fee_min_fen <= $6) "                                               \
+    "AND (CAST($7 AS TEXT) IS NULL OR i.name LIKE '%' || $7 || '%') "                                        \
+    "AND (CAST($8 AS BIGINT) IS NULL OR (i.state = 'registered' AND i.registered_on <= $8)) "                \
     "AND (CAST($9 AS BIGINT) IS NULL OR (i.lat IS NOT NULL AND i.lon IS NOT NULL)) "
 
 #define DIST_EXPR "((i.lat - $10) * (i.lat - $10) + (i.lon - $11) * $12 * (i.lon - $11) * $12)"
 
-enum err inst_list(struct db *db, struct arena *a, const struct inst_filter *f, struct institution **items, int *n,
-                   int64_t *total)
+enum err inst_list(struct db *db, struct arena *a, const struct inst_filter *f, struct institution **items,
+                   int *n, int64_t *total)
 {
     int per = f->per_page > 0 && f->per_page <= 100 ? f->per_page : 20;
     int page = f->page > 0 && f->page < 100000 ? f->page : 1;
@@ -112,7 +113,8 @@ enum err inst_list(struct db *db, struct arena *a, const struct inst_filter *f, 
     if (e != OK) return e;
     const char *sql = f->near ? "SELECT " INST_COLS ", " DIST_EXPR INST_FROM LIST_WHERE "ORDER BY " DIST_EXPR
                                 ", i.id LIMIT $13 OFFSET $14"
-                              : "SELECT " INST_COLS ", 0" INST_FROM LIST_WHERE "ORDER BY i.id LIMIT $13 OFFSET $14";
+                              : "SELECT " INST_COLS ", 0" INST_FROM LIST_WHERE
+                                "ORDER BY i.id LIMIT $13 OFFSET $14";
     struct db_rows *r = NULL;
     e = db_query(db, sql, v, DB_NPARAMS(v), &r);
     if (e != OK) return e;
@@ -134,12 +136,14 @@ enum err inst_history(struct db *db, struct arena *a, int64_t id, struct inst_ev
 {
     struct db_val v[] = {DBV_INT(id)};
     int64_t count = 0;
-    enum err e = db_int_query(db, "SELECT COUNT(*) FROM institution_history WHERE institution_id = $1", v, 1, &count);
+    enum err e =
+        db_int_query(db, "SELECT COUNT(*) FROM institution_history WHERE institution_id = $1", v, 1, &count);
     if (e != OK) return e;
     struct db_rows *r = NULL;
-    e = db_query(db,
-                 "SELECT at, actor, action, changes FROM institution_history WHERE institution_id = $1 ORDER BY id",
-                 v, 1, &r);
+    e = db_query(
+        db,
+        "SELECT at, actor, action, changes FROM institution_history WHERE institution_id = $1 ORDER BY id", v,
+        1, &r);
     if (e != OK) return e;
     *items = arena_alloc(a, (size_t)(count + 1) * sizeof **items);
     *n = 0;
@@ -156,9 +160,11 @@ enum err inst_history(struct db *db, struct arena *a, int64_t id, struct inst_ev
     return e;
 }
 
-enum err inst_history_add(struct db *db, int64_t id, const char *actor, const char *action, const char *changes)
+enum err inst_history_add(struct db *db, int64_t id, const char *actor, const char *action,
+                          const char *changes)
 {
-    struct db_val v[] = {DBV_INT(id), DBV_INT(clock_now()), DBV_TEXT(actor), DBV_TEXT(action), DBV_TEXT(changes)};
+    struct db_val v[] = {DBV_INT(id), DBV_INT(clock_now()), DBV_TEXT(actor), DBV_TEXT(action),
+                         DBV_TEXT(changes)};
     return db_exec(db,
                    "INSERT INTO institution_history (institution_id, at, actor, action, changes) "
                    "VALUES ($1, $2, $3, $4, $5)",
@@ -200,8 +206,8 @@ enum err inst_counts(struct db *db, struct arena *a, const char *district, struc
 enum err district_list(struct db *db, struct arena *a, struct district **items, int *n)
 {
     struct db_rows *r = NULL;
-    enum err e =
-        db_query(db, "SELECT code, name, kind, population, version FROM districts ORDER BY sort", NULL, 0, &r);
+    enum err e = db_query(db, "SELECT code, name, kind, population, version FROM districts ORDER BY sort",
+                          NULL, 0, &r);
     if (e != OK) return e;
     *items = arena_alloc(a, 32 * sizeof **items);
     *n = 0;

@@ -14,14 +14,14 @@ static json_t *public_json(const struct institution *i)
     json_t *types = json_array();
     for (int k = 0; k < SVC__COUNT; k++)
         if (i->service_types & (1u << k)) json_array_append_new(types, json_string(service_type_names[k]));
-    json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:I, s:i, s:i}", "id", (json_int_t)i->id,
-                          "name", i->name, "district_code", i->district_code, "district_name", i->district_name,
-                          "address", i->address, "filing_number", i->filing_number ? i->filing_number : "",
-                          "filed_on", date_format(i->filed_on, filed), "service_types", types, "inclusive",
-                          i->inclusive, "places", (json_int_t)i->places, "min_age_months", i->min_age_months,
-                          "max_age_months", i->max_age_months);
-    json_object_set_new(j, "fee_min_yuan", i->fee_min_fen >= 0 ? json_real((double)i->fee_min_fen / 100.0)
-                                                               : json_null());
+    json_t *j = json_pack(
+        "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:I, s:i, s:i}", "id", (json_int_t)i->id, "name",
+        i->name, "district_code", i->district_code, "district_name", i->district_name, "address", i->address,
+        "filing_number", i->filing_number ? i->filing_number : "", "filed_on",
+        date_format(i->filed_on, filed), "service_types", types, "inclusive", i->inclusive, "places",
+        (json_int_t)i->places, "min_age_months", i->min_age_months, "max_age_months", i->max_age_months);
+    json_object_set_new(j, "fee_min_yuan",
+                        i->fee_min_fen >= 0 ? json_real((double)i->fee_min_fen / 100.0) : json_null());
     if (i->has_location) {
         json_object_set_new(j, "lat", json_real(i->lat));
         json_object_set_new(j, "lon", json_real(i->lon));
@@ -59,7 +59,8 @@ enum err public_api_search(struct req *r, struct resp *out)
     if (st && *st) {
         for (int i = 0; service_type_names[i]; i++)
             if (strcmp(st, service_type_names[i]) == 0) f.service_type = i;
-        if (f.service_type < 0) fe_add(&r->fe, "service_type", "应为 full_day、half_day、hourly 或 temporary");
+        if (f.service_type < 0)
+            fe_add(&r->fe, "service_type", "应为 full_day、half_day、hourly 或 temporary");
     }
     const char *inc = req_query(r, "inclusive");
     if (inc && *inc) {
@@ -107,8 +108,8 @@ enum err public_api_search(struct req *r, struct resp *out)
         json_array_append_new(arr, j);
     }
     return resp_json(r, out, 200,
-                     json_pack("{s:o, s:I, s:i, s:i}", "items", arr, "total", (json_int_t)total, "page", f.page,
-                               "per_page", f.per_page));
+                     json_pack("{s:o, s:I, s:i, s:i}", "items", arr, "total", (json_int_t)total, "page",
+                               f.page, "per_page", f.per_page));
 }
 
 enum err public_api_get(struct req *r, struct resp *out)
@@ -124,10 +125,10 @@ enum err public_api_get(struct req *r, struct resp *out)
         json_t *d = json_loads(dossier, 0, NULL);
         json_t *fa = json_object_get(d, "fees"), *fee;
         size_t i;
-        json_array_foreach(fa, i, fee)
-        {
-            json_array_append_new(fees, json_pack("{s:O, s:O}", "service_type", json_object_get(fee, "service_type"),
-                                                  "monthly_yuan", json_object_get(fee, "monthly_yuan")));
+        json_array_foreach (fa, i, fee) {
+            json_array_append_new(fees, json_pack("{s:O, s:O}", "service_type",
+                                                  json_object_get(fee, "service_type"), "monthly_yuan",
+                                                  json_object_get(fee, "monthly_yuan")));
         }
         json_t *oh = json_object_get(d, "opening_hours");
         if (json_is_string(oh)) json_object_set(j, "opening_hours", oh);

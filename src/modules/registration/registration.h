@@ -11,7 +11,7 @@
 
 struct registration {
     const char *uscc, *name, *district_code, *address, *business_scope, *authority;
-    int legal_form; /* enum legal_form */
+    int legal_form;        /* enum legal_form */
     int64_t registered_on; /* days */
 };
 

@@ -1,5 +1,6 @@
 /* POST /api/v1/registrations: the registration authorities push each childcare registration. Idempotent per
- * USCC: a replay answers 200 with the same ids; changed fields update the institution with history and audit. */
+ * USCC: a replay answers 200 with the same ids; changed fields update the institution with history and audit.
+ */
 #include "core/clock.h"
 #include "modules/institution/inst.h"
 #include "modules/registration/registration.h"
@@ -18,10 +19,10 @@ struct push_ctx {
 static json_t *reg_json(const struct registration *g)
 {
     char day[11];
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "uscc", g->uscc, "name", g->name, "legal_form",
-                     legal_form_names[g->legal_form], "district_code", g->district_code, "address", g->address,
-                     "business_scope", g->business_scope, "registered_on", date_format(g->registered_on, day),
-                     "authority", g->authority);
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "uscc", g->uscc, "name", g->name,
+                     "legal_form", legal_form_names[g->legal_form], "district_code", g->district_code,
+                     "address", g->address, "business_scope", g->business_scope, "registered_on",
+                     date_format(g->registered_on, day), "authority", g->authority);
 }
 
 static char *dump(json_t *j)
@@ -33,18 +34,18 @@ static enum err insert_new(struct db *db, struct push_ctx *c)
 {
     const struct registration *g = c->reg;
     int64_t now = clock_now();
-    struct db_val v[] = {DBV_TEXT(g->uscc),          DBV_TEXT(g->name),
-                         DBV_TEXT(legal_form_names[g->legal_form]), DBV_TEXT(g->district_code),
-                         DBV_TEXT(g->address),       DBV_TEXT(g->business_scope),
-                         DBV_INT(g->registered_on),  DBV_TEXT(g->authority),
-                         DBV_INT(now)};
+    struct db_val v[] = {
+        DBV_TEXT(g->uscc),          DBV_TEXT(g->name),      DBV_TEXT(legal_form_names[g->legal_form]),
+        DBV_TEXT(g->district_code), DBV_TEXT(g->address),   DBV_TEXT(g->business_scope),
+        DBV_INT(g->registered_on),  DBV_TEXT(g->authority), DBV_INT(now)};
     struct db_rows *r = NULL;
-    enum err e = db_query(db,
-                          "INSERT INTO institutions (uscc, name, legal_form, district_code, address, business_scope, "
-                          "registered_on, authority, state, created_at, updated_at) "
-                          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'registered', $9, $9) "
-                          "ON CONFLICT (uscc) DO NOTHING RETURNING id",
-                          v, DB_NPARAMS(v), &r);
+    enum err e =
+        db_query(db,
+                 "INSERT INTO institutions (uscc, name, legal_form, district_code, address, business_scope, "
+                 "registered_on, authority, state, created_at, updated_at) "
+                 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'registered', $9, $9) "
+                 "ON CONFLICT (uscc) DO NOTHING RETURNING id",
+                 v, DB_NPARAMS(v), &r);
     if (e != OK) return e;
     int k = db_next(r);
     if (k == 1) c->inst_id = db_int(r, 0);
@@ -52,12 +53,13 @@ static enum err insert_new(struct db *db, struct push_ctx *c)
     db_done(r);
     if (e != OK) return e;
     if (k == 0) return ERR_DB_SOFT; /* a concurrent push created it first: run again and update instead */
-    struct db_val rv[] = {DBV_TEXT(g->uscc), DBV_INT(c->inst_id), DBV_TEXT(g->authority), DBV_TEXT(c->payload),
-                          DBV_INT(now)};
-    e = db_int_query(db,
-                     "INSERT INTO registrations (uscc, institution_id, authority, payload, received_at, updated_at) "
-                     "VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
-                     rv, DB_NPARAMS(rv), &c->reg_id);
+    struct db_val rv[] = {DBV_TEXT(g->uscc), DBV_INT(c->inst_id), DBV_TEXT(g->authority),
+                          DBV_TEXT(c->payload), DBV_INT(now)};
+    e = db_int_query(
+        db,
+        "INSERT INTO registrations (uscc, institution_id, authority, payload, received_at, updated_at) "
+        "VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+        rv, DB_NPARAMS(rv), &c->reg_id);
     if (e != OK) return e;
     c->created = true;
     e = inst_history_add(db, c->inst_id, (c->who ? c->who->username : "system"), "registered", c->payload);
@@ -71,7 +73,8 @@ static enum err push_tx(struct db *db, void *p)
     c->created = false;
     struct db_val u[] = {DBV_TEXT(c->reg->uscc)};
     struct db_rows *r = NULL;
-    enum err e = db_query(db, "SELECT id, institution_id, payload FROM registrations WHERE uscc = $1", u, 1, &r);
+    enum err e =
+        db_query(db, "SELECT id, institution_id, payload FROM registrations WHERE uscc = $1", u, 1, &r);
     if (e != OK) return e;
     int k = db_next(r);
     char *old_payload = NULL;
@@ -94,32 +97,35 @@ static enum err push_tx(struct db *db, void *p)
     json_t *changes = json_object();
     const char *key;
     json_t *val;
-    json_object_foreach(now_j, key, val)
-    {
+    json_object_foreach (now_j, key, val) {
         json_t *before = json_object_get(old, key);
         if (!before || !json_equal(before, val))
             json_object_set_new(changes, key, json_pack("{s:O?, s:O}", "from", before, "to", val));
     }
     if (json_object_size(changes) > 0) {
         const struct registration *g = c->reg;
-        struct db_val v[] = {DBV_INT(c->inst_id),       DBV_TEXT(g->name),
-                             DBV_TEXT(legal_form_names[g->legal_form]), DBV_TEXT(g->district_code),
-                             DBV_TEXT(g->address),      DBV_TEXT(g->business_scope),
-                             DBV_INT(g->registered_on), DBV_TEXT(g->authority),
-                             DBV_INT(clock_now())};
+        struct db_val v[] = {
+            DBV_INT(c->inst_id),        DBV_TEXT(g->name),      DBV_TEXT(legal_form_names[g->legal_form]),
+            DBV_TEXT(g->district_code), DBV_TEXT(g->address),   DBV_TEXT(g->business_scope),
+            DBV_INT(g->registered_on),  DBV_TEXT(g->authority), DBV_INT(clock_now())};
         e = db_exec(db,
                     "UPDATE institutions SET name = $2, legal_form = $3, district_code = $4, address = $5, "
                     "business_scope = $6, registered_on = $7, authority = $8, updated_at = $9, "
                     "version = version + 1 WHERE id = $1",
                     v, DB_NPARAMS(v));
-        struct db_val rv[] = {DBV_INT(c->reg_id), DBV_TEXT(c->payload), DBV_INT(clock_now()), DBV_TEXT(g->authority)};
+        struct db_val rv[] = {DBV_INT(c->reg_id), DBV_TEXT(c->payload), DBV_INT(clock_now()),
+                              DBV_TEXT(g->authority)};
         if (e == OK)
-            e = db_exec(db, "UPDATE registrations SET payload = $2, updated_at = $3, authority = $4 WHERE id = $1",
-                        rv, DB_NPARAMS(rv));
+            e = db_exec(
+                db, "UPDATE registrations SET payload = $2, updated_at = $3, authority = $4 WHERE id = $1",
+                rv, DB_NPARAMS(rv));
         char *ch = dump(changes);
-        if (e == OK) e = inst_history_add(db, c->inst_id, (c->who ? c->who->username : "system"), "registration_updated", ch);
         if (e == OK)
-            e = audit_append(db, c->who, "registration.update", "institution", c->inst_id, old_payload, c->payload);
+            e = inst_history_add(db, c->inst_id, (c->who ? c->who->username : "system"),
+                                 "registration_updated", ch);
+        if (e == OK)
+            e = audit_append(db, c->who, "registration.update", "institution", c->inst_id, old_payload,
+                             c->payload);
         free(ch);
     }
     json_decref(changes);
@@ -172,7 +178,8 @@ enum err registration_api_push(struct req *r, struct resp *out)
     registration_check(&g, known, &domain);
     for (int i = 0; i < domain.n; i++) {
         bool seen = false;
-        for (int j = 0; j < r->fe.n && !seen; j++) seen = strcmp(r->fe.items[j].field, domain.items[i].field) == 0;
+        for (int j = 0; j < r->fe.n && !seen; j++)
+            seen = strcmp(r->fe.items[j].field, domain.items[i].field) == 0;
         if (!seen) fe_add(&r->fe, domain.items[i].field, domain.items[i].message);
     }
     if (!ok || r->fe.n) return ERR_VALIDATION;
@@ -185,6 +192,7 @@ enum err registration_api_push(struct req *r, struct resp *out)
     bool created = false;
     e = registration_upsert(r->db, r->who, &g, &reg_id, &inst_id, &created);
     if (e != OK) return e;
-    return resp_json(r, out, created ? 201 : 200,
-                     json_pack("{s:I, s:I}", "id", (json_int_t)reg_id, "institution_id", (json_int_t)inst_id));
+    return resp_json(
+        r, out, created ? 201 : 200,
+        json_pack("{s:I, s:I}", "id", (json_int_t)reg_id, "institution_id", (json_int_t)inst_id));
 }

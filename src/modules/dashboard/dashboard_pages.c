@@ -1,0 +1,245 @@
+/* The officials' dashboard: institutions, places and inclusive places per district, places per 1,000
+ * residents against the national target, and filings the county has not decided in time. */
+#include "core/clock.h"
+#include "html/layout.h"
+#include "modules/filing/filing_store.h"
+#include "modules/institution/inst.h"
+
+#include <string.h>
+
+/* National target for 2025: 4.5 childcare places per 1,000 residents, in hundredths. */
+#define PLACES_TARGET_X100 450
+
+/* Chart geometry (SVG user units). */
+#define CHART_LABEL_W 150
+#define CHART_BAR_W   400
+#define CHART_ROW_H   28
+#define CHART_TOP     30
+
+/* A dashboard row joined with its district's population (-1 unknown). */
+struct dash_row {
+    const struct inst_count *c;
+    int64_t population;
+    int64_t per1000_x100; /* places per 1,000 residents in hundredths; -1 when population unknown */
+};
+
+/* v/100 with two decimals, from integers only. */
+static void hundredths(struct html *h, int64_t v)
+{
+    html_int(h, v / 100);
+    html_lit(h, ".");
+    if (v % 100 < 10) html_lit(h, "0");
+    html_int(h, v % 100);
+}
+
+static int64_t per1000_x100(int64_t places, int64_t population)
+{
+    return population > 0 ? places * 100000 / population : -1;
+}
+
+static void per1000_cell(struct html *h, int64_t v)
+{
+    if (v < 0) {
+        html_lit(h, "—");
+        return;
+    }
+    hundredths(h, v);
+    if (v >= PLACES_TARGET_X100)
+        html_lit(h, " <span class=\"badge ok\">达标</span>");
+    else
+        html_lit(h, " <span class=\"badge warn\">未达标</span>");
+}
+
+static void dash_table(struct html *h, const struct dash_row *rows, int n)
+{
+    int64_t reg = 0, filed = 0, places = 0, incl = 0, pop = 0, pop_places = 0;
+    bool unknown = false;
+    html_lit(
+        h, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"各区县统计\"><table>\n"
+           "<thead><tr><th scope=\"col\">区县</th><th scope=\"col\" class=\"num\">已登记未备案</th>"
+           "<th scope=\"col\" class=\"num\">已备案</th><th scope=\"col\" class=\"num\">托位</th>"
+           "<th scope=\"col\" class=\"num\">普惠（已备案）</th><th scope=\"col\" class=\"num\">常住人口</th>"
+           "<th scope=\"col\" class=\"num\">每千人口托位</th></tr></thead>\n<tbody>\n");
+    for (int i = 0; i < n; i++) {
+        const struct inst_count *c = rows[i].c;
+        html_lit(h, "<tr><th scope=\"row\">");
+        html_text(h, c->district_name);
+        html_lit(h, "</th><td class=\"num\"><a href=\"/dash/institutions?state=registered&amp;district=");
+        html_url(h, c->district_code);
+        html_lit(h, "\">");
+        html_int(h, c->registered);
+        html_lit(h, "</a></td><td class=\"num\"><a href=\"/dash/institutions?state=filed&amp;district=");
+        html_url(h, c->district_code);
+        html_lit(h, "\">");
+        html_int(h, c->filed);
+        html_lit(h, "</a></td><td class=\"num\">");
+        html_int(h, c->places);
+        html_lit(h, "</td><td class=\"num\">");
+        html_int(h, c->inclusive_filed);
+        html_lit(h, "</td><td class=\"num\">");
+        if (rows[i].population > 0)
+            html_int(h, rows[i].population);
+        else
+            html_lit(h, "不详");
+        html_lit(h, "</td><td class=\"num\">");
+        per1000_cell(h, rows[i].per1000_x100);
+        html_lit(h, "</td></tr>\n");
+        reg += c->registered;
+        filed += c->filed;
+        places += c->places;
+        incl += c->inclusive_filed;
+        if (rows[i].population > 0) {
+            pop += rows[i].population;
+            pop_places += c->places;
+        } else {
+            unknown = true;
+        }
+    }
+    html_lit(h, "</tbody>\n");
+    if (n > 1) {
+        html_lit(h, "<tfoot><tr><th scope=\"row\">合计</th><td class=\"num\">");
+        html_int(h, reg);
+        html_lit(h, "</td><td class=\"num\">");
+        html_int(h, filed);
+        html_lit(h, "</td><td class=\"num\">");
+        html_int(h, places);
+        html_lit(h, "</td><td class=\"num\">");
+        html_int(h, incl);
+        html_lit(h, "</td><td class=\"num\">");
+        html_int(h, pop);
+        if (unknown) html_lit(h, "*");
+        html_lit(h, "</td><td class=\"num\">");
+        per1000_cell(h, per1000_x100(pop_places, pop));
+        if (unknown) html_lit(h, "*");
+        html_lit(h, "</td></tr></tfoot>\n");
+    }
+    html_lit(h, "</table></div>\n");
+    if (unknown && n > 1)
+        html_lit(h, "<p class=\"meta\">* 人口数与每千人口托位只计常住人口已知的区县。</p>\n");
+}
+
+/* Horizontal bars of places per 1,000 residents with the target as a dashed line. */
+static void dash_chart(struct html *h, const struct dash_row *rows, int n)
+{
+    int64_t max = PLACES_TARGET_X100;
+    int shown = 0;
+    for (int i = 0; i < n; i++) {
+        if (rows[i].per1000_x100 < 0) continue;
+        shown++;
+        if (rows[i].per1000_x100 > max) max = rows[i].per1000_x100;
+    }
+    if (shown == 0) return;
+    max += max / 10; /* room for the value labels */
+    int64_t height = CHART_TOP + shown * CHART_ROW_H + 10;
+    int64_t target_x = CHART_LABEL_W + PLACES_TARGET_X100 * CHART_BAR_W / max;
+    html_lit(h, "<figure>\n<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 640 ");
+    html_int(h, height);
+    html_lit(h, "\" role=\"img\" aria-label=\"各区县每千人口托位数与目标对比\"><title>"
+                "各区县每千人口托位数与 4.5 个目标对比</title>\n");
+    int row = 0;
+    for (int i = 0; i < n; i++) {
+        int64_t v = rows[i].per1000_x100;
+        if (v < 0) continue;
+        int64_t y = CHART_TOP + row * CHART_ROW_H;
+        int64_t w = v * CHART_BAR_W / max;
+        html_lit(h, "<text x=\"8\" y=\"");
+        html_int(h, y + 15);
+        html_lit(h, "\">");
+        html_text(h, rows[i].c->district_name);
+        html_lit(h, "</text><rect class=\"bar");
+        if (v < PLACES_TARGET_X100) html_lit(h, " low");
+        html_lit(h, "\" x=\"");
+        html_int(h, CHART_LABEL_W);
+        html_lit(h, "\" y=\"");
+        html_int(h, y);
+        html_lit(h, "\" width=\"");
+        html_int(h, w > 0 ? w : 1);
+        html_lit(h, "\" height=\"20\"/><text x=\"");
+        html_int(h, CHART_LABEL_W + w + 6);
+        html_lit(h, "\" y=\"");
+        html_int(h, y + 15);
+        html_lit(h, "\">");
+        hundredths(h, v);
+        html_lit(h, "</text>\n");
+        row++;
+    }
+    html_lit(h, "<line class=\"target\" x1=\"");
+    html_int(h, target_x);
+    html_lit(h, "\" x2=\"");
+    html_int(h, target_x);
+    html_lit(h, "\" y1=\"20\" y2=\"");
+    html_int(h, height - 5);
+    html_lit(h, "\"/><text class=\"target-label\" x=\"");
+    html_int(h, target_x + 4);
+    html_lit(h,
+             "\" y=\"14\">目标 4.5</text>\n</svg>\n<figcaption class=\"meta\">每千人口托位数（条形），"
+             "虚线为全国 2025 年目标 4.5 个；低于目标的条形为橙色。数据同上表。</figcaption>\n</figure>\n");
+}
+
+/* Submitted filings whose decision day has passed. filing_list gives them oldest due first, so counting stops
+ * at the first one not yet due. */
+static enum err count_overdue(struct req *r, const char *district, int64_t today, int64_t *out)
+{
+    *out = 0;
+    int64_t seen = 0;
+    for (int page = 1; page <= 1000; page++) {
+        struct filing_row *items = NULL;
+        int n = 0;
+        int64_t total = 0;
+        enum err e = filing_list(r->db, r->a, "submitted", district, page, &items, &n, &total);
+        if (e != OK) return e;
+        int i = 0;
+        for (; i < n && items[i].due_on < today; i++)
+            (*out)++;
+        seen += n;
+        if (i < n || n == 0 || seen >= total) break;
+    }
+    return OK;
+}
+
+enum err page_dashboard(struct req *r, struct resp *out)
+{
+    const char *scope = page_scope_district(r);
+    struct inst_count *counts = NULL;
+    struct district *ds = NULL;
+    int n = 0, nd = 0;
+    int64_t today = clock_day_of(clock_now()), overdue = 0;
+    enum err e = inst_counts(r->db, r->a, scope, &counts, &n);
+    if (e == OK) e = district_list(r->db, r->a, &ds, &nd);
+    if (e == OK) e = count_overdue(r, scope, today, &overdue);
+    if (e != OK) return e;
+
+    struct dash_row *rows = arena_zalloc(r->a, (size_t)(n > 0 ? n : 1) * sizeof *rows);
+    for (int i = 0; i < n; i++) {
+        rows[i].c = &counts[i];
+        rows[i].population = -1;
+        for (int k = 0; k < nd; k++)
+            if (counts[i].district_code && strcmp(ds[k].code, counts[i].district_code) == 0)
+                rows[i].population = ds[k].population;
+        rows[i].per1000_x100 = per1000_x100(counts[i].places, rows[i].population);
+    }
+
+    struct html h = {.b = BUF_INIT};
+    page_begin(&h, r, "工作台");
+    html_lit(&h, "<h1>工作台");
+    if (scope && n > 0) {
+        html_lit(&h, "：");
+        html_text(&h, counts[0].district_name);
+    }
+    html_lit(&h, "</h1>\n<p class=\"notice\">");
+    if (overdue > 0) html_lit(&h, "<span class=\"badge bad\">逾期</span> ");
+    html_lit(&h, "已超过办理期限仍未审核的备案：<strong>");
+    html_int(&h, overdue);
+    html_lit(&h, "</strong> 件。<a href=\"/dash/filings?status=submitted\">查看待审核备案</a> · "
+                 "<a href=\"/dash/institutions?unfiled=1\">登记未备案（超过30天）</a></p>\n"
+                 "<h2>机构与托位</h2>\n");
+    dash_table(&h, rows, n);
+    html_lit(&h, "<h2>每千人口托位数</h2>\n");
+    dash_chart(&h, rows, n);
+    bool any_pop = false;
+    for (int i = 0; i < n; i++)
+        any_pop = any_pop || rows[i].per1000_x100 >= 0;
+    if (!any_pop) html_lit(&h, "<p>没有常住人口数据，无法计算每千人口托位数。</p>\n");
+    page_end(&h);
+    return resp_html(r, out, 200, &h);
+}

@@ -1,0 +1,247 @@
+/* Public pages: the portal where families find filed childcare institutions, and one institution's public
+ * facts. Only filed institutions are shown, and nothing about people or attachments. */
+#include "html/layout.h"
+#include "modules/filing/filing.h"
+#include "modules/filing/filing_store.h"
+#include "modules/institution/inst.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <string.h>
+
+#define PORTAL_PER_PAGE 20
+
+/* The query values the pager keeps. */
+static const char *const portal_keys[] = {"district",   "service_type", "inclusive",
+                                          "age_months", "max_fee",      NULL};
+
+/* The search as the user gave it: strings echoed back into the form. */
+struct portal_query {
+    const char *district, *service_type, *inclusive, *age_months, *max_fee;
+};
+
+/* Fill f from the query; every bad value goes to fe (shown above the form). */
+static void portal_parse(struct req *r, const struct district *ds, int nd, const struct portal_query *q,
+                         struct inst_filter *f, int64_t *page)
+{
+    int64_t v;
+    if (q->district && q->district[0]) {
+        if (page_district_known(ds, nd, q->district))
+            f->district = q->district;
+        else
+            fe_add(&r->fe, "district", "请选择列表中的区县");
+    }
+    if (q->service_type && q->service_type[0]) {
+        for (int t = 0; t < SVC__COUNT; t++)
+            if (strcmp(service_type_names[t], q->service_type) == 0) f->service_type = t;
+        if (f->service_type < 0) fe_add(&r->fe, "service_type", "请选择列表中的服务类型");
+    }
+    if (q->inclusive && q->inclusive[0]) {
+        if (strcmp(q->inclusive, "1") == 0 || strcmp(q->inclusive, "0") == 0)
+            f->inclusive = q->inclusive[0] == '1';
+        else
+            fe_add(&r->fe, "inclusive", "请选择全部、普惠或非普惠");
+    }
+    if (!page_parse_int(q->age_months, 0, 72, -1, &v))
+        fe_add(&r->fe, "age_months", "宝宝月龄应为 0 到 72 之间的整数");
+    else
+        f->age_months = (int)v;
+    if (!page_parse_int(q->max_fee, 0, 1000000, -1, &v))
+        fe_add(&r->fe, "max_fee", "月费上限应为 0 到 1000000 之间的整数（元）");
+    else
+        f->max_fee_fen = v < 0 ? -1 : v * 100;
+    if (!page_parse_int(req_query(r, "page"), 1, 100000, 1, page)) fe_add(&r->fe, "page", "页码无效");
+    f->page = (int)*page;
+}
+
+static void portal_form(struct html *h, const struct district *ds, int nd, const struct portal_query *q)
+{
+    html_lit(
+        h, "<form class=\"panel\" method=\"get\" action=\"/\" role=\"search\" aria-label=\"查找托育机构\">\n"
+           "<div class=\"fields\">\n<div class=\"field\"><label for=\"district\">区县</label>"
+           "<select id=\"district\" name=\"district\">");
+    page_district_options(h, ds, nd, q->district, "全部区县");
+    html_lit(h, "</select></div>\n<div class=\"field\"><label for=\"service_type\">服务类型</label>"
+                "<select id=\"service_type\" name=\"service_type\">");
+    page_option(h, "", "全部类型", !q->service_type || !q->service_type[0]);
+    for (int t = 0; t < SVC__COUNT; t++)
+        page_option(h, service_type_names[t], service_type_names_zh[t],
+                    q->service_type && strcmp(q->service_type, service_type_names[t]) == 0);
+    html_lit(h, "</select></div>\n<div class=\"field\"><label for=\"inclusive\">是否普惠</label>"
+                "<select id=\"inclusive\" name=\"inclusive\">");
+    page_option(h, "", "全部", !q->inclusive || !q->inclusive[0]);
+    page_option(h, "1", "普惠", q->inclusive && strcmp(q->inclusive, "1") == 0);
+    page_option(h, "0", "非普惠", q->inclusive && strcmp(q->inclusive, "0") == 0);
+    html_lit(h, "</select></div>\n<div class=\"field\"><label for=\"age_months\">宝宝月龄（个月）</label>"
+                "<input type=\"text\" id=\"age_months\" name=\"age_months\" inputmode=\"numeric\" "
+                "pattern=\"[0-9]*\" maxlength=\"2\" autocomplete=\"off\"");
+    html_attr(h, "value", q->age_months);
+    html_lit(h,
+             "></div>\n<div class=\"field\"><label for=\"max_fee\">月费上限（元）</label>"
+             "<input type=\"text\" id=\"max_fee\" name=\"max_fee\" inputmode=\"numeric\" pattern=\"[0-9]*\" "
+             "maxlength=\"7\" autocomplete=\"off\"");
+    html_attr(h, "value", q->max_fee);
+    html_lit(h, "></div>\n</div>\n<button type=\"submit\">搜索</button>\n</form>\n");
+}
+
+static void portal_result(struct html *h, const struct institution *in)
+{
+    html_lit(h, "<li><h3><a href=\"/institutions/");
+    html_int(h, in->id);
+    html_lit(h, "\">");
+    html_text(h, in->name);
+    html_lit(h, "</a>");
+    if (in->inclusive) html_lit(h, " <span class=\"badge ok\">普惠</span>");
+    html_lit(h, "</h3>\n<p class=\"meta\">");
+    html_text(h, in->district_name);
+    html_lit(h, " · ");
+    html_text(h, in->address);
+    html_lit(h, "</p>\n<p>服务类型：");
+    page_service_types(h, in->service_types);
+    html_lit(h, "；托位 ");
+    html_int(h, in->places);
+    html_lit(h, " 个");
+    if (in->min_age_months > 0 || in->max_age_months > 0) {
+        html_lit(h, "；招收 ");
+        page_ages(h, in->min_age_months, in->max_age_months);
+    }
+    if (in->fee_min_fen >= 0) {
+        html_lit(h, "；月费 ");
+        html_yuan(h, in->fee_min_fen);
+        html_lit(h, " 元起");
+    }
+    html_lit(h, "</p></li>\n");
+}
+
+enum err page_portal(struct req *r, struct resp *out)
+{
+    struct district *ds = NULL;
+    int nd = 0;
+    enum err e = district_list(r->db, r->a, &ds, &nd);
+    if (e != OK) return e;
+    struct portal_query q = {req_query(r, "district"), req_query(r, "service_type"),
+                             req_query(r, "inclusive"), req_query(r, "age_months"), req_query(r, "max_fee")};
+    struct inst_filter f;
+    inst_filter_init(&f);
+    f.state = "filed";
+    f.per_page = PORTAL_PER_PAGE;
+    int64_t page = 1;
+    portal_parse(r, ds, nd, &q, &f, &page);
+
+    struct institution *items = NULL;
+    int n = 0;
+    int64_t total = 0;
+    if (r->fe.n == 0) {
+        e = inst_list(r->db, r->a, &f, &items, &n, &total);
+        if (e != OK) return e;
+    }
+
+    struct html h = {.b = BUF_INIT};
+    page_begin(&h, r, "查找托育机构");
+    html_lit(&h, "<h1>查找托育机构</h1>\n<p "
+                 "class=\"intro\">这里列出已在十堰市各县（市、区）卫生健康部门备案的托育机构，"
+                 "为 3 岁以下婴幼儿提供全日托、半日托、计时托和临时托服务。可以按区县、服务类型、是否普惠、"
+                 "宝宝月龄和月费筛选；点击机构名称查看备案信息和收费标准。</p>\n");
+    if (r->fe.n) {
+        html_lit(&h, "<div class=\"errors\" role=\"alert\"><p>请修改以下搜索条件：</p>");
+        page_field_errors(&h, &r->fe);
+        html_lit(&h, "</div>\n");
+    }
+    portal_form(&h, ds, nd, &q);
+    unsigned status = 422;
+    if (r->fe.n == 0) {
+        status = 200;
+        html_lit(&h, "<h2>搜索结果</h2>\n<p role=\"status\">共找到 ");
+        html_int(&h, total);
+        html_lit(&h, " 家已备案托育机构。</p>\n");
+        if (n > 0) {
+            html_lit(&h, "<ul class=\"results\">\n");
+            for (int i = 0; i < n; i++)
+                portal_result(&h, &items[i]);
+            html_lit(&h, "</ul>\n");
+        }
+        page_pager(&h, r, page, PORTAL_PER_PAGE, total, portal_keys);
+    }
+    page_end(&h);
+    return resp_html(r, out, status, &h);
+}
+
+/* The fees of an approved dossier ("fees":[{"service_type","monthly_yuan"}]) as a table. Read leniently: the
+ * dossier was validated when it was submitted, and a fee that does not read is left out rather than failing
+ * the public page. */
+static void public_fees(struct html *h, const char *dossier)
+{
+    json_t *doc = dossier ? json_loads(dossier, 0, NULL) : NULL;
+    json_t *fees = json_object_get(doc, "fees");
+    size_t i;
+    json_t *fee;
+    bool any = false;
+    json_array_foreach (fees, i, fee) {
+        const char *type = json_string_value(json_object_get(fee, "service_type"));
+        json_t *yuan = json_object_get(fee, "monthly_yuan");
+        int t = -1;
+        for (int k = 0; type && k < SVC__COUNT; k++)
+            if (strcmp(type, service_type_names[k]) == 0) t = k;
+        if (t < 0 || !json_is_number(yuan)) continue;
+        if (!any)
+            html_lit(
+                h,
+                "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"收费标准\"><table>\n"
+                "<thead><tr><th scope=\"col\">服务类型</th><th scope=\"col\" class=\"num\">月收费（元）</th>"
+                "</tr></thead>\n<tbody>\n");
+        any = true;
+        html_lit(h, "<tr><td>");
+        html_text(h, service_type_names_zh[t]);
+        html_lit(h, "</td><td class=\"num\">");
+        html_yuan(h, llround(json_number_value(yuan) * 100));
+        html_lit(h, "</td></tr>\n");
+    }
+    if (any)
+        html_lit(h, "</tbody></table></div>\n");
+    else
+        html_lit(h, "<p>暂无收费信息。</p>\n");
+    json_decref(doc);
+}
+
+enum err page_public_institution(struct req *r, struct resp *out)
+{
+    struct institution in;
+    enum err e = inst_get(r->db, r->a, r->id[0], &in);
+    if (e != OK) return e;
+    if (!in.state || strcmp(in.state, "filed") != 0) return ERR_NOT_FOUND;
+    const char *dossier = NULL;
+    e = filing_approved_dossier(r->db, r->a, in.id, &dossier);
+    if (e != OK && e != ERR_NOT_FOUND) return e;
+
+    struct html h = {.b = BUF_INIT};
+    page_begin(&h, r, in.name);
+    html_lit(&h, "<p><a href=\"/\">← 返回查找</a></p>\n<h1>");
+    html_text(&h, in.name);
+    if (in.inclusive) html_lit(&h, " <span class=\"badge ok\">普惠</span>");
+    html_lit(&h, "</h1>\n<dl class=\"facts\">\n<dt>地址</dt><dd>");
+    html_text(&h, in.address);
+    html_lit(&h, "</dd>\n<dt>所在区县</dt><dd>");
+    html_text(&h, in.district_name);
+    html_lit(&h, "</dd>\n<dt>备案编号</dt><dd>");
+    html_text(&h, in.filing_number ? in.filing_number : "—");
+    html_lit(&h, "</dd>\n<dt>备案日期</dt><dd>");
+    if (in.filed_on > 0)
+        html_date(&h, in.filed_on);
+    else
+        html_lit(&h, "—");
+    html_lit(&h, "</dd>\n<dt>服务类型</dt><dd>");
+    page_service_types(&h, in.service_types);
+    html_lit(&h, "</dd>\n<dt>普惠托育</dt><dd>");
+    if (in.inclusive)
+        html_lit(&h, "是");
+    else
+        html_lit(&h, "否");
+    html_lit(&h, "</dd>\n<dt>招收月龄</dt><dd>");
+    page_ages(&h, in.min_age_months, in.max_age_months);
+    html_lit(&h, "</dd>\n<dt>托位数</dt><dd>");
+    html_int(&h, in.places);
+    html_lit(&h, " 个</dd>\n</dl>\n<h2>收费标准</h2>\n");
+    public_fees(&h, dossier);
+    page_end(&h);
+    return resp_html(r, out, 200, &h);
+}
