@@ -71,7 +71,8 @@ enum err session_login(struct db *db, struct arena *a, const char *username, con
                        const char *ip, char token_out[64], struct principal *out);
 /* Resolve a session cookie token; ERR_UNAUTHENTICATED when missing or expired. */
 enum err session_lookup(struct db *db, struct arena *a, const char *token, struct principal *out);
-enum err session_logout(struct db *db, int64_t session_id);
+/* End who's cookie session (audited). */
+enum err session_logout(struct db *db, const struct principal *who);
 
 /* Create an API token for a user: *token_out (arena) is shown once; only its hash is stored. */
 enum err token_create(struct db *db, struct arena *a, const char *username, char **token_out);

@@ -173,19 +173,21 @@ enum err session_lookup(struct db *db, struct arena *a, const char *token, struc
 }
 
 struct logout_ctx {
-    int64_t id;
+    const struct principal *who;
 };
 
 static enum err logout_tx(struct db *db, void *p)
 {
     struct logout_ctx *c = p;
-    struct db_val v[] = {DBV_INT(c->id)};
-    return db_exec(db, "DELETE FROM sessions WHERE id = $1", v, 1);
+    struct db_val v[] = {DBV_INT(c->who->session_id)};
+    enum err e = db_exec(db, "DELETE FROM sessions WHERE id = $1", v, 1);
+    if (e != OK) return e;
+    return audit_append(db, c->who, "session.logout", "user", c->who->user_id, NULL, NULL);
 }
 
-enum err session_logout(struct db *db, int64_t session_id)
+enum err session_logout(struct db *db, const struct principal *who)
 {
-    struct logout_ctx c = {session_id};
+    struct logout_ctx c = {who};
     return db_tx(db, logout_tx, &c);
 }
 

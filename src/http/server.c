@@ -268,14 +268,14 @@ enum err server_run(const struct server_config *cfg)
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
             (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
-        0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
+        0, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)(cfg->timeout_s ? cfg->timeout_s : 30), MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)(cfg->conn_limit ? cfg->conn_limit : 1000), MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         (unsigned)(cfg->per_ip_limit ? cfg->per_ip_limit : 256), MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)(cfg->conn_memory_limit ? cfg->conn_memory_limit : 128 * 1024),
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
+        MHD_OPTION_END);
     if (!d) {
         log_msg(LOG_ERROR, "cannot listen on %s", cfg->listen);
         return ERR_IO;

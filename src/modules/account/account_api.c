@@ -40,7 +40,7 @@ enum err session_api_get(struct req *r, struct resp *out)
 enum err session_api_logout(struct req *r, struct resp *out)
 {
     if (r->who->session_id) {
-        enum err e = session_logout(r->db, r->who->session_id);
+        enum err e = session_logout(r->db, r->who);
         if (e != OK) return e;
     }
     resp_header(r, out, "Set-Cookie", "tuoyu_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");

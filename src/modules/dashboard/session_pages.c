@@ -96,7 +96,7 @@ enum err page_login_post(struct req *r, struct resp *out)
 enum err page_logout_post(struct req *r, struct resp *out)
 {
     if (r->who && r->who->session_id) {
-        enum err e = session_logout(r->db, r->who->session_id);
+        enum err e = session_logout(r->db, r->who);
         if (e != OK) return e;
     }
     resp_header(r, out, "Set-Cookie", "tuoyu_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");

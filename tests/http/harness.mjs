@@ -1,0 +1,387 @@
+// Test harness: runs a real tuoyu binary ($TUOYU_BIN, default build/tuoyu) on a fresh database in a temp dir,
+// on a free loopback port, and talks to it over HTTP with the global fetch.
+//
+//   const srv = await Server.start();            // init + standard users + tokens + serve
+//   const res = await srv.req('GET', '/api/v1/session', { as: 'city' });
+//   assert.equal(res.status, 200);
+//   await srv.stop();                             // SIGTERM; asserts exit code 0
+//
+// Every test file starts its own server: node --test runs files in separate processes, and each server gets
+// its own directory and port. Tokens come from `tuoyu token create` (no password hashing per request).
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export const BIN = path.resolve(process.env.TUOYU_BIN || 'build/tuoyu');
+// Sanitizer builds are several times slower; give them room.
+const SLOW = /asan|sanitize/i.test(BIN + (process.env.MESON_OPTS || '')) ? 4 : 1;
+export const REQUEST_TIMEOUT_MS = 20000 * SLOW;
+
+/** The password every harness-made account gets: username + this suffix (≥ 10 characters). */
+export const passwordOf = (username) => `${username}-Pw-2026-test`;
+
+/** Accounts made for every server (besides admin, made by init). name → [role, district]. */
+export const STANDARD_USERS = {
+  city: ['city_official'],
+  county_zhangwan: ['county_official', '420303'],
+  county_maojian: ['county_official', '420302'],
+  registrar: ['registrar'],
+  inspector: ['inspector', '420303'],
+  auditor: ['auditor'],
+};
+
+/** Run the tuoyu command line. Resolves { code, signal, stdout, stderr }; never rejects on a non-zero exit. */
+export function cli(args, { timeoutMs = 60000 * SLOW, env } = {}) {
+  return new Promise((resolve, reject) => {
+    const p = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
+    p.on('error', (e) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot run ${BIN}: ${e.message}`));
+    });
+    p.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** Like cli() but fails loudly unless the command exits 0. */
+export async function cliOk(args, opts) {
+  const r = await cli(args, opts);
+  if (r.code !== 0) {
+    throw new Error(`tuoyu ${args.join(' ')} exited ${r.code ?? r.signal}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  }
+  return r;
+}
+
+/** A port that was free a moment ago: bind port 0 on loopback, read it, close. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** The value of one cookie from a response's Set-Cookie headers, with its attributes, or null. */
+export function setCookie(res, name) {
+  const all = res.setCookies || [];
+  for (const c of all) {
+    const [pair, ...attrs] = c.split(';').map((s) => s.trim());
+    const eq = pair.indexOf('=');
+    if (pair.slice(0, eq) === name) {
+      return { value: pair.slice(eq + 1), attrs: attrs.map((a) => a.toLowerCase()), raw: c };
+    }
+  }
+  return null;
+}
+
+export class Server {
+  /**
+   * Make a temp dir and database, accounts and tokens, and start serving.
+   * opts.demo: load `tuoyu demo` data instead of the standard accounts (demo accounts get tokens on demand).
+   * opts.users: extra accounts { name: [role, district, institution] }.
+   */
+  static async start(opts = {}) {
+    const srv = new Server(opts.name || 'tuoyu');
+    await srv.init(opts);
+    await srv.launch();
+    return srv;
+  }
+
+  constructor(name) {
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
+    this.db = path.join(this.dir, 't.db');
+    this.logPath = path.join(this.dir, 'server.log');
+    this.tokens = {};
+    this.proc = null;
+    this.exited = null;
+  }
+
+  async init(opts) {
+    if (opts.demo) {
+      await cliOk(['init', '--db', this.db]);
+      const r = await cliOk(['demo', '--db', this.db]);
+      this.demoOutput = r.stdout;
+      return;
+    }
+    const pwFile = this.passwordFile('admin');
+    await cliOk(['init', '--db', this.db, '--admin', 'admin', '--password-file', pwFile]);
+    this.tokens.admin = await this.createToken('admin');
+    for (const [name, [role, district]] of Object.entries({ ...STANDARD_USERS, ...(opts.users || {}) })) {
+      await this.addUser(name, role, { district });
+    }
+  }
+
+  passwordFile(username, password = passwordOf(username)) {
+    const f = path.join(this.dir, `pw-${username}`);
+    fs.writeFileSync(f, `${password}\n`, { mode: 0o600 });
+    return f;
+  }
+
+  /** `tuoyu user add` then `tuoyu token create`; the token is kept in this.tokens[username]. */
+  async addUser(username, role, { district, institution, password } = {}) {
+    const args = ['user', 'add', '--db', this.db, '--username', username, '--role', role];
+    if (district) args.push('--district', String(district));
+    if (institution) args.push('--institution', String(institution));
+    args.push('--password-file', this.passwordFile(username, password));
+    await cliOk(args);
+    this.tokens[username] = await this.createToken(username);
+    return this.tokens[username];
+  }
+
+  /** A new API token for a user: the last line of `tuoyu token create` stdout. */
+  async createToken(username) {
+    const r = await cliOk(['token', 'create', '--db', this.db, '--user', username]);
+    const lines = r.stdout.trim().split('\n');
+    const token = lines[lines.length - 1].trim();
+    assert.ok(token.length >= 16, `token create printed no plausible token: ${JSON.stringify(r.stdout)}`);
+    return token;
+  }
+
+  async launch() {
+    let lastErr;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      this.port = await freePort();
+      this.base = `http://127.0.0.1:${this.port}`;
+      const log = fs.openSync(this.logPath, 'a');
+      this.exited = null;
+      this.proc = spawn(BIN, ['serve', '--db', this.db, '--listen', `127.0.0.1:${this.port}`], {
+        stdio: ['ignore', log, log],
+      });
+      fs.closeSync(log);
+      const proc = this.proc;
+      this.exitPromise = new Promise((resolve) =>
+        proc.on('exit', (code, signal) => {
+          this.exited = { code, signal };
+          resolve(this.exited);
+        })
+      );
+      try {
+        await this.waitHealthy();
+        return;
+      } catch (e) {
+        lastErr = e;
+        if (!this.exited) {
+          proc.kill('SIGKILL');
+          await this.exitPromise;
+        }
+      }
+    }
+    throw new Error(`server did not start: ${lastErr.message}\n--- server log ---\n${this.logTail()}`);
+  }
+
+  async waitHealthy() {
+    const deadline = Date.now() + 15000 * SLOW;
+    while (Date.now() < deadline) {
+      if (this.exited) throw new Error(`server exited ${JSON.stringify(this.exited)}`);
+      try {
+        const r = await fetch(`${this.base}/healthz`, { signal: AbortSignal.timeout(2000) });
+        if (r.status === 200) return;
+      } catch {
+        // not listening yet
+      }
+      await sleep(50);
+    }
+    throw new Error('GET /healthz did not answer 200 in time');
+  }
+
+  logTail(n = 4000) {
+    try {
+      const s = fs.readFileSync(this.logPath, 'utf8');
+      return s.slice(-n);
+    } catch {
+      return '';
+    }
+  }
+
+  /** SIGTERM and wait; asserts a clean exit 0 (sanitizer reports would make it non-zero). */
+  async stop() {
+    if (!this.proc || this.exited) return this.exited;
+    this.proc.kill('SIGTERM');
+    const timer = setTimeout(() => this.proc.kill('SIGKILL'), 20000 * SLOW);
+    const ex = await this.exitPromise;
+    clearTimeout(timer);
+    assert.deepEqual(ex, { code: 0, signal: null }, `server did not exit 0 on SIGTERM\n${this.logTail()}`);
+    return ex;
+  }
+
+  /** Crash the server: SIGKILL, no chance to flush anything. */
+  async kill9() {
+    this.proc.kill('SIGKILL');
+    return this.exitPromise;
+  }
+
+  /** Stop (SIGKILL when forced) and remove the temp dir unless TUOYU_KEEP_TMP is set. For after() hooks. */
+  async cleanup() {
+    if (this.proc && !this.exited) {
+      this.proc.kill('SIGKILL');
+      await this.exitPromise;
+    }
+    if (!process.env.TUOYU_KEEP_TMP) fs.rmSync(this.dir, { recursive: true, force: true });
+    else console.log(`# kept ${this.dir}`);
+  }
+
+  /**
+   * One HTTP request. opts:
+   *   as: account name whose bearer token to send; token: a raw token; cookie: a Cookie header value
+   *   json: a value to send as JSON; body: a string/Buffer/URLSearchParams sent as is
+   *   headers: extra headers; redirect: fetch redirect mode (default 'manual')
+   * Resolves { status, headers, setCookies, text, json (parsed when the body parses as JSON, else undefined) }.
+   */
+  async req(method, urlPath, opts = {}) {
+    const headers = { ...(opts.headers || {}) };
+    if (opts.as) {
+      const t = this.tokens[opts.as];
+      assert.ok(t, `no token for account ${opts.as}`);
+      headers.Authorization = `Bearer ${t}`;
+    }
+    if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
+    if (opts.cookie) headers.Cookie = opts.cookie;
+    let body = opts.body;
+    if (opts.json !== undefined) {
+      body = JSON.stringify(opts.json);
+      headers['Content-Type'] = headers['Content-Type'] || 'application/json';
+    }
+    const res = await fetch(this.base + urlPath, {
+      method,
+      headers,
+      body,
+      redirect: opts.redirect || 'manual',
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    return wrap(res);
+  }
+
+  /** Shorthands. */
+  get(p, o) {
+    return this.req('GET', p, o);
+  }
+  post(p, json, o = {}) {
+    return this.req('POST', p, { ...o, json });
+  }
+
+  /**
+   * A request through node:http instead of fetch, for bodies the server may refuse before reading them all
+   * (413): the response is taken as soon as it arrives, and a reset of the rest of the upload is ignored.
+   */
+  rawRequest(method, urlPath, { headers = {}, body, as, expectContinue = false } = {}) {
+    if (as) headers = { ...headers, Authorization: `Bearer ${this.tokens[as]}` };
+    // With Expect: 100-continue the body is sent only when the server asks for it, as curl does for large
+    // uploads; a server that refuses by Content-Length answers before a byte of it is sent.
+    if (expectContinue) headers = { ...headers, Expect: '100-continue' };
+    return new Promise((resolve, reject) => {
+      let responded = false;
+      const req = http.request(
+        { host: '127.0.0.1', port: this.port, method, path: urlPath, headers, timeout: REQUEST_TIMEOUT_MS },
+        (res) => {
+          responded = true;
+          const chunks = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('error', reject);
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let json;
+            try {
+              json = JSON.parse(text);
+            } catch {
+              json = undefined;
+            }
+            resolve({ status: res.statusCode, headers: res.headers, text, json });
+          });
+        }
+      );
+      req.on('timeout', () => req.destroy(new Error('request timed out')));
+      // The server may answer and close while we are still uploading: a write error then is expected, and
+      // the answer may still be on its way. Only an error with no answer at all fails the request.
+      req.on('error', (e) => setTimeout(() => responded || reject(e), 1000));
+      if (expectContinue) req.on('continue', () => req.end(body));
+      else req.end(body);
+    });
+  }
+
+  /** Log in through POST /api/v1/session. Resolves { res, cookie: 'tuoyu_session=…', csrf, user }. */
+  async login(username, password = passwordOf(username)) {
+    const res = await this.post('/api/v1/session', { username, password });
+    const c = setCookie(res, 'tuoyu_session');
+    return {
+      res,
+      cookie: c ? `tuoyu_session=${c.value}` : null,
+      csrf: res.json && res.json.csrf,
+      user: res.json && res.json.user,
+    };
+  }
+}
+
+async function wrap(res) {
+  const text = await res.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  // Older Node (18) has no getSetCookie and joins the headers with ", "; split where a new name=value begins
+  // (the comma inside an Expires date is followed by a day number, not by a name).
+  const joined = res.headers.get('set-cookie');
+  const setCookies =
+    typeof res.headers.getSetCookie === 'function'
+      ? res.headers.getSetCookie()
+      : joined
+        ? joined.split(/,(?=\s*[A-Za-z0-9_.-]+=)/).map((c) => c.trim())
+        : [];
+  return { status: res.status, headers: res.headers, setCookies, text, json };
+}
+
+/** A short description of a response for assertion messages. */
+export function show(res) {
+  return `${res.status} ${res.text.length > 600 ? res.text.slice(0, 600) + '…' : res.text}`;
+}
+
+/**
+ * Assert the contract's error shape: {"error":{"code","message","fields"?}} with the given status and code;
+ * validation_failed answers carry a fields array. Returns the error object.
+ */
+export function expectError(res, status, code) {
+  assert.equal(res.status, status, `expected ${status} ${code}, got ${show(res)}`);
+  assert.ok(res.json && typeof res.json.error === 'object', `no JSON error object: ${show(res)}`);
+  const e = res.json.error;
+  if (code) assert.equal(e.code, code, `error code: ${show(res)}`);
+  assert.equal(typeof e.message, 'string', `error.message: ${show(res)}`);
+  assert.ok(e.message.length > 0, 'error.message is empty');
+  if (e.code === 'validation_failed') {
+    assert.ok(Array.isArray(e.fields), `validation_failed without a fields array: ${show(res)}`);
+    for (const f of e.fields) {
+      assert.equal(typeof f.field, 'string', `fields[].field: ${show(res)}`);
+      assert.equal(typeof f.message, 'string', `fields[].message: ${show(res)}`);
+    }
+  }
+  return e;
+}
+
+/** The field names of a 422 answer. */
+export function errorFields(res) {
+  return ((res.json && res.json.error && res.json.error.fields) || []).map((f) => f.field);
+}
+
+/** Assert a 2xx status with a helpful message. */
+export function expectStatus(res, status) {
+  const ok = Array.isArray(status) ? status.includes(res.status) : res.status === status;
+  assert.ok(ok, `expected ${JSON.stringify(status)}, got ${show(res)}`);
+  return res;
+}
