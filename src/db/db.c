@@ -3,15 +3,14 @@
 
 #include "core/log.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 static enum err open_url(const char *url, bool create, struct db **out)
 {
-    if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
-        log_msg(LOG_ERROR, "PostgreSQL support is not built into this binary yet");
-        return ERR_DB;
-    }
+    if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
+        return db_pg_open(url, create, out);
     return db_sqlite_open(url, create, out);
 }
 
@@ -116,6 +115,24 @@ enum err db_exec_script(struct db *db, const char *sql)
     return db->ops->exec_script(db, sql);
 }
 
+bool db_ident_valid(const char *s)
+{
+    if (!s || !*s) return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || *s == '_')) return false;
+    return true;
+}
+
+enum err db_sync_ids(struct db *db, const char *table, const char *id_column)
+{
+    if (!db_ident_valid(table) || !db_ident_valid(id_column)) {
+        log_msg(LOG_ERROR, "db_sync_ids: invalid table or column name");
+        return ERR_INTERNAL;
+    }
+    /* An engine without the operation (SQLite) has nothing to move: new rowids follow the largest id. */
+    return db->ops->sync_ids ? db->ops->sync_ids(db, table, id_column) : OK;
+}
+
 enum err db_tx(struct db *db, db_tx_fn fn, void *ctx)
 {
     enum err e = ERR_DB_SOFT;
@@ -138,4 +155,16 @@ enum err db_tx(struct db *db, db_tx_fn fn, void *ctx)
 enum err db_bulk_mode(struct db *db, bool on)
 {
     return db_exec_script(db, on ? db->ops->bulk_on_sql : db->ops->bulk_off_sql);
+}
+
+char *db_url_redacted(const char *url, char *out, size_t n)
+{
+    const char *scheme = strstr(url, "://");
+    const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+    const char *colon = at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
+    if (!colon)
+        snprintf(out, n, "%s", url);
+    else
+        snprintf(out, n, "%.*s:***%s", (int)(colon - url), url, at);
+    return out;
 }

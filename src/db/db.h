@@ -45,6 +45,9 @@ enum err db_open(const char *url, struct db **out);
 /* The same for a database that must exist already: a missing SQLite file is ERR_NOT_FOUND, not created. */
 enum err db_open_existing(const char *url, struct db **out);
 void db_close(struct db *db);
+/* url with any password removed ("postgresql://user:secret@h/db" → "postgresql://user:***@h/db"), for
+ * messages and logs. Writes at most n bytes into out and returns it. */
+char *db_url_redacted(const char *url, char *out, size_t n);
 /* "sqlite" or "pg": used only to choose the migration directory. */
 const char *db_dialect(const struct db *db);
 
@@ -78,6 +81,11 @@ int64_t db_changes(struct db *db);
 enum err db_bulk_mode(struct db *db, bool on);
 /* Run a script of several statements with no parameters (migrations only). */
 enum err db_exec_script(struct db *db, const char *sql);
+/* After rows were inserted with explicit ids (tuoyu copy), make the next generated id of table.id_column
+ * exceed the largest one present. SQLite: nothing to do (its rowids follow the maximum). PostgreSQL: moves
+ * the column's identity sequence. Both names must match [a-z_]+ (they are spliced into SQL; they come from
+ * the program, never from input): otherwise ERR_INTERNAL. Run it outside a transaction or inside one. */
+enum err db_sync_ids(struct db *db, const char *table, const char *id_column);
 
 /* The transaction runner. fn runs inside BEGIN IMMEDIATE (SQLite) / BEGIN (PostgreSQL); the transaction
  * commits when fn returns OK and rolls back otherwise. Soft errors (busy, serialization failure, deadlock)
@@ -107,6 +115,8 @@ struct db_ops {
     void (*done)(struct db_rows *r);
     int64_t (*changes)(struct db *db);
     enum err (*exec_script)(struct db *db, const char *sql);
+    /* Names already checked with db_ident_valid. */
+    enum err (*sync_ids)(struct db *db, const char *table, const char *id_column);
     const char *begin_sql;
     const char *bulk_on_sql, *bulk_off_sql;
 };
@@ -118,6 +128,14 @@ struct db_rows {
     enum err err;
 };
 
+/* Whether s is a non-empty [a-z_]+ name, safe to splice into SQL as a table or column. */
+bool db_ident_valid(const char *s);
+
 enum err db_sqlite_open(const char *path, bool create, struct db **out);
+/* Open a PostgreSQL connection (url: postgresql://user@host:port/dbname or postgres://…; create is ignored,
+ * a database is never created). The session gets client_encoding UTF8, TimeZone UTC and synchronous_commit
+ * on. Returns ERR_NOT_FOUND when the server says the database does not exist (SQLSTATE 3D000), ERR_DB (with
+ * a log line) for any other failure. Blocks while connecting (at most about 30 s). */
+enum err db_pg_open(const char *url, bool create, struct db **out);
 
 #endif

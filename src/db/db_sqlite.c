@@ -5,6 +5,7 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "db/db.h"
+#include "db/db_backup.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -301,4 +302,41 @@ enum err db_sqlite_open(const char *path, bool create, struct db **out)
     }
     *out = &s->base;
     return OK;
+}
+
+enum err db_backup(struct db *db, const char *path, int *pages)
+{
+    if (db->ops != &sqlite_ops) return ERR_STATE;
+    struct sqlite_db *s = (struct sqlite_db *)db;
+    sqlite3 *out = NULL;
+    /* SQLITE_OPEN_EXCLUSIVE is not for files; refuse an existing target ourselves. */
+    FILE *probe = fopen(path, "rb");
+    if (probe) {
+        fclose(probe);
+        return ERR_CONFLICT;
+    }
+    if (sqlite3_open_v2(path, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+        sqlite3_close_v2(out);
+        return ERR_IO;
+    }
+    enum err e = OK;
+    sqlite3_backup *b = sqlite3_backup_init(out, "main", s->h, "main");
+    if (!b) {
+        e = ERR_IO;
+        goto done;
+    }
+    /* Copy in steps of 256 pages, sleeping when the source is busy, so a live server keeps writing. */
+    int rc;
+    do {
+        rc = sqlite3_backup_step(b, 256);
+        if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(20);
+    } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+    *pages = sqlite3_backup_pagecount(b);
+    sqlite3_backup_finish(b);
+    if (rc != SQLITE_DONE) e = map_rc(out, rc);
+    /* The copy is a self-contained database: switch it out of WAL so it is one file. */
+    if (e == OK && sqlite3_exec(out, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) != SQLITE_OK) e = ERR_IO;
+done:
+    sqlite3_close_v2(out);
+    return e;
 }
