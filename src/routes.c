@@ -35,6 +35,8 @@ const struct route routes[] = {
      "Registered institutions not filed after the grace period"},
     {"GET", "/api/v1/institutions/{id}", inst_api_get, OFFICIALS | ROLE_OPERATOR, JSON,
      "One institution with its history"},
+    {"PATCH", "/api/v1/institutions/{id}", inst_api_patch, ROLE_ADMIN | ROLE_CITY | ROLE_COUNTY, JSON,
+     "Correct an institution's location (optimistic version check)"},
     {"GET", "/api/v1/dashboard", dashboard_api, OFFICIALS, JSON,
      "Counts by state and district, overdue filings"},
 

@@ -4,6 +4,7 @@
 #include "core/arena.h"
 #include "core/log.h"
 #include "db/db.h"
+#include "db/db_backup.h"
 #include "http/http.h"
 #include "modules/reference/settings.h"
 
@@ -16,7 +17,7 @@
 
 struct opts {
     const char *db, *admin, *password_file, *listen, *username, *role, *district, *institution, *user;
-    const char *threads, *per_ip_limit;
+    const char *threads, *per_ip_limit, *from, *to, *out;
 };
 
 static const char usage[] =
@@ -27,7 +28,10 @@ static const char usage[] =
     "  tuoyu user add --db DB --username U --role ROLE [--district CODE] [--institution ID] --password-file "
     "FILE\n"
     "  tuoyu token create --db DB --user U\n"
-    "  tuoyu audit verify --db DB\n";
+    "  tuoyu audit verify --db DB\n"
+    "  tuoyu copy   --from DB --to DB                  copy everything into an empty database and verify it\n"
+    "  tuoyu backup --db DB --out FILE                 consistent online backup of a SQLite database\n"
+    "DB is a SQLite file path or a postgresql://user@host:port/dbname URL.\n";
 
 static int bad(const char *msg, const char *arg)
 {
@@ -51,7 +55,10 @@ static int parse(int argc, char **argv, const char *allowed, struct opts *o)
                  {"institution", &o->institution},
                  {"user", &o->user},
                  {"threads", &o->threads},
-                 {"per-ip-limit", &o->per_ip_limit}};
+                 {"per-ip-limit", &o->per_ip_limit},
+                 {"from", &o->from},
+                 {"to", &o->to},
+                 {"out", &o->out}};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (strncmp(a, "--", 2) != 0) return bad("unexpected argument", a);
@@ -100,12 +107,16 @@ static int read_password(const char *path, char *out, size_t size)
 static int open_db(const char *url, struct db **db, bool migrate)
 {
     enum err oe = migrate ? db_open(url, db) : db_open_existing(url, db);
+    char shown[512];
+    db_url_redacted(url, shown, sizeof shown);
+    bool pg = strstr(url, "://") != NULL;
     if (oe == ERR_NOT_FOUND) {
-        fprintf(stderr, "tuoyu: no database at %s (create it with tuoyu init)\n", url);
+        fprintf(stderr, "tuoyu: no database at %s (%s)\n", shown,
+                pg ? "create it with createdb, then run tuoyu init" : "create it with tuoyu init");
         return 1;
     }
     if (oe != OK) {
-        fprintf(stderr, "tuoyu: cannot open database %s\n", url);
+        fprintf(stderr, "tuoyu: cannot open database %s\n", shown);
         return 1;
     }
     int version = 0;
@@ -277,6 +288,38 @@ static int cmd_audit_verify(int argc, char **argv)
     return 1;
 }
 
+static int cmd_copy(int argc, char **argv)
+{
+    struct opts o = {0};
+    int rc = parse(argc, argv, "from to", &o);
+    if (rc) return rc;
+    if (!o.from || !o.to) return bad("copy needs --from and --to", NULL);
+    if (strcmp(o.from, o.to) == 0) return bad("--from and --to name the same database", o.from);
+    return cli_copy(o.from, o.to);
+}
+
+static int cmd_backup(int argc, char **argv)
+{
+    struct opts o = {0};
+    int rc = parse(argc, argv, "db out", &o);
+    if (rc) return rc;
+    if (!o.db || !o.out) return bad("backup needs --db and --out", NULL);
+    struct db *db;
+    if ((rc = open_db(o.db, &db, false))) return rc;
+    int pages = 0;
+    enum err e = db_backup(db, o.out, &pages);
+    db_close(db);
+    if (e == ERR_STATE)
+        return bad("online backup is for SQLite; back up PostgreSQL with pg_dump (docs/deployment.md)", NULL);
+    if (e == ERR_CONFLICT) return bad("the backup file exists already", o.out);
+    if (e != OK) {
+        fprintf(stderr, "tuoyu: backup failed (%s)\n", err_name(e));
+        return 1;
+    }
+    printf("backup of %s written to %s (%d pages)\n", o.db, o.out, pages);
+    return 0;
+}
+
 int cli_main(int argc, char **argv)
 {
     if (argc < 2) return bad("missing command", NULL);
@@ -289,6 +332,8 @@ int cli_main(int argc, char **argv)
     if (strcmp(cmd, "init") == 0) return cmd_init(argc - 2, argv + 2);
     if (strcmp(cmd, "serve") == 0) return cmd_serve(argc - 2, argv + 2);
     if (strcmp(cmd, "demo") == 0) return cmd_demo(argc - 2, argv + 2);
+    if (strcmp(cmd, "copy") == 0) return cmd_copy(argc - 2, argv + 2);
+    if (strcmp(cmd, "backup") == 0) return cmd_backup(argc - 2, argv + 2);
     const char *sub = argc > 2 ? argv[2] : "";
     if (strcmp(cmd, "user") == 0 && strcmp(sub, "add") == 0) return cmd_user_add(argc - 3, argv + 3);
     if (strcmp(cmd, "token") == 0 && strcmp(sub, "create") == 0) return cmd_token_create(argc - 3, argv + 3);

@@ -11,4 +11,8 @@ int cli_main(int argc, char **argv);
 struct db;
 int demo_load(struct db *db);
 
+/* tuoyu copy (src/cli/copy.c): copy every table from one database into an empty one and verify the counts
+ * and the audit chain on the target. Returns the exit status. */
+int cli_copy(const char *from_url, const char *to_url);
+
 #endif

@@ -63,6 +63,12 @@ enum err inst_history(struct db *db, struct arena *a, int64_t id, struct inst_ev
 enum err inst_history_add(struct db *db, int64_t id, const char *actor, const char *action,
                           const char *changes);
 
+/* Set the map location of an institution whose version is still expected_version (optimistic concurrency:
+ * two officials editing at once → the second gets ERR_CONFLICT). Writes history and audit; ERR_NOT_FOUND
+ * when absent. */
+enum err inst_set_location(struct db *db, const struct principal *who, int64_t id, int64_t expected_version,
+                           double lat, double lon);
+
 /* Counts for dashboards: institutions per state for a district (NULL: city). */
 struct inst_count {
     const char *district_code, *district_name;
@@ -88,6 +94,7 @@ json_t *inst_to_json(const struct institution *i);
 enum err inst_api_list(struct req *r, struct resp *out);
 enum err inst_api_unfiled(struct req *r, struct resp *out);
 enum err inst_api_get(struct req *r, struct resp *out);
+enum err inst_api_patch(struct req *r, struct resp *out);
 enum err district_api_list(struct req *r, struct resp *out);
 enum err district_api_patch(struct req *r, struct resp *out);
 enum err dashboard_api(struct req *r, struct resp *out);

@@ -1,9 +1,11 @@
 /* SQL of the registry: institutions, their history, districts and dashboard counts. */
+#include "auth/auth.h"
 #include "core/clock.h"
 #include "modules/filing/filing.h"
 #include "modules/institution/inst.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #define INST_COLS                                                                                            \
@@ -81,11 +83,24 @@ enum err inst_get(struct db *db, struct arena *a, int64_t id, struct institution
     "AND (CAST($4 AS BIGINT) IS NULL OR i.inclusive = $4) "                                                  \
     "AND (CAST($5 AS BIGINT) IS NULL OR (i.min_age_months <= $5 AND i.max_age_months >= $5)) "               \
     "AND (CAST($6 AS BIGINT) IS NULL OR i.fee_min_fen <= $6) "                                               \
-    "AND (CAST($7 AS TEXT) IS NULL OR i.name LIKE '%' || $7 || '%') "                                        \
+    "AND (CAST($7 AS TEXT) IS NULL OR i.name LIKE '%' || $7 || '%' ESCAPE '\\') "                            \
     "AND (CAST($8 AS BIGINT) IS NULL OR (i.state = 'registered' AND i.registered_on <= $8)) "                \
     "AND (CAST($9 AS BIGINT) IS NULL OR (i.lat IS NOT NULL AND i.lon IS NOT NULL)) "
 
 #define DIST_EXPR "((i.lat - $10) * (i.lat - $10) + (i.lon - $11) * $12 * (i.lon - $11) * $12)"
+
+/* A name fragment for LIKE: \ % _ escaped so that they match themselves on both engines; NULL for none. */
+static const char *like_escape(struct arena *a, const char *q)
+{
+    if (!q || !*q) return NULL;
+    char *out = arena_alloc(a, 2 * strlen(q) + 1), *o = out;
+    for (; *q; q++) {
+        if (*q == '\\' || *q == '%' || *q == '_') *o++ = '\\';
+        *o++ = *q;
+    }
+    *o = 0;
+    return out;
+}
 
 enum err inst_list(struct db *db, struct arena *a, const struct inst_filter *f, struct institution **items,
                    int *n, int64_t *total)
@@ -100,7 +115,7 @@ enum err inst_list(struct db *db, struct arena *a, const struct inst_filter *f, 
         f->inclusive >= 0 ? DBV_INT(f->inclusive) : DBV_NULL,
         f->age_months >= 0 ? DBV_INT(f->age_months) : DBV_NULL,
         f->max_fee_fen >= 0 ? DBV_INT(f->max_fee_fen) : DBV_NULL,
-        DBV_TEXT(f->q && *f->q ? f->q : NULL),
+        DBV_TEXT(like_escape(a, f->q)),
         f->unfiled_before > 0 ? DBV_INT(f->unfiled_before) : DBV_NULL,
         f->near ? DBV_INT(1) : DBV_NULL,
         DBV_REAL(f->lat),
@@ -234,4 +249,40 @@ const char *district_name(struct db *db, struct arena *a, const char *code)
     const char *name = db_next(r) == 1 ? db_text_dup(r, 0, a) : NULL;
     db_done(r);
     return name;
+}
+
+struct location_ctx {
+    const struct principal *who;
+    int64_t id, version;
+    double lat, lon;
+};
+
+static enum err location_tx(struct db *db, void *p)
+{
+    struct location_ctx *c = p;
+    struct db_val v[] = {DBV_INT(c->id), DBV_INT(c->version), DBV_REAL(c->lat), DBV_REAL(c->lon),
+                         DBV_INT(clock_now())};
+    enum err e = db_exec(db,
+                         "UPDATE institutions SET lat = $3, lon = $4, updated_at = $5, version = version + 1 "
+                         "WHERE id = $1 AND version = $2",
+                         v, DB_NPARAMS(v));
+    if (e != OK) return e;
+    if (db_changes(db) != 1) {
+        int64_t n = 0;
+        e = db_int_query(db, "SELECT COUNT(*) FROM institutions WHERE id = $1", v, 1, &n);
+        return e != OK ? e : n ? ERR_CONFLICT : ERR_NOT_FOUND;
+    }
+    char after[128];
+    snprintf(after, sizeof after, "{\"location\":{\"lat\":%.6f,\"lon\":%.6f},\"version\":%lld}", c->lat,
+             c->lon, (long long)c->version + 1);
+    e = inst_history_add(db, c->id, c->who ? c->who->username : "system", "location_set", after);
+    if (e != OK) return e;
+    return audit_append(db, c->who, "institution.location", "institution", c->id, NULL, after);
+}
+
+enum err inst_set_location(struct db *db, const struct principal *who, int64_t id, int64_t expected_version,
+                           double lat, double lon)
+{
+    struct location_ctx c = {who, id, expected_version, lat, lon};
+    return db_tx(db, location_tx, &c);
 }
