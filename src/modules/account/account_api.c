@@ -84,7 +84,12 @@ enum err user_api_create(struct req *r, struct resp *out)
     if (!needs_district && district) fe_add(&r->fe, "district", "该角色不指定区县");
     if (rb == ROLE_OPERATOR && !inst) fe_add(&r->fe, "institution_id", "托育机构账号必须绑定机构");
     if (rb != ROLE_OPERATOR && inst) fe_add(&r->fe, "institution_id", "只有托育机构账号绑定机构");
-    if (district && !district_name(r->db, r->a, district)) fe_add(&r->fe, "district", "不是十堰市的区县代码");
+    if (district) {
+        const char *dname = NULL;
+        e = district_name(r->db, r->a, district, &dname);
+        if (e == ERR_NOT_FOUND) fe_add(&r->fe, "district", "不是十堰市的区县代码");
+        if (e != OK && e != ERR_NOT_FOUND) return e;
+    }
     if (inst) {
         struct institution i;
         if (inst_get(r->db, r->a, inst, &i) != OK) fe_add(&r->fe, "institution_id", "机构不存在");

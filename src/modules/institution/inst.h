@@ -84,8 +84,9 @@ struct district {
     int64_t version;
 };
 enum err district_list(struct db *db, struct arena *a, struct district **items, int *n);
-/* Name of a district or NULL when not one of ours. */
-const char *district_name(struct db *db, struct arena *a, const char *code);
+/* The name of one of our districts into *name (arena). ERR_NOT_FOUND when code is not ours; a database error
+ * as itself, so that an outage is never mistaken for a bad code. */
+enum err district_name(struct db *db, struct arena *a, const char *code, const char **name);
 
 /* JSON of an institution for officials (all registry fields). */
 json_t *inst_to_json(const struct institution *i);

@@ -30,6 +30,8 @@ json_t *inst_to_json(const struct institution *i)
         "current_filing_id", (json_int_t)i->current_filing_id, "updated_at", (json_int_t)i->updated_at);
     if (i->current_filing_status)
         json_object_set_new(j, "filing_status", json_string(i->current_filing_status));
+    if (i->has_location)
+        json_object_set_new(j, "location", json_pack("{s:f, s:f}", "lat", i->lat, "lon", i->lon));
     return j;
 }
 
@@ -140,10 +142,7 @@ enum err inst_api_patch(struct req *r, struct resp *out)
     if (e != OK) return e;
     e = inst_get(r->db, r->a, inst.id, &inst);
     if (e != OK) return e;
-    json_t *j = inst_to_json(&inst);
-    if (inst.has_location)
-        json_object_set_new(j, "location", json_pack("{s:f, s:f}", "lat", inst.lat, "lon", inst.lon));
-    return resp_json(r, out, 200, j);
+    return resp_json(r, out, 200, inst_to_json(&inst));
 }
 
 static json_t *district_json(const struct district *d)

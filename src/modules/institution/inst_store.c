@@ -240,15 +240,19 @@ enum err district_list(struct db *db, struct arena *a, struct district **items, 
     return e;
 }
 
-const char *district_name(struct db *db, struct arena *a, const char *code)
+enum err district_name(struct db *db, struct arena *a, const char *code, const char **name)
 {
-    if (!code) return NULL;
+    *name = NULL;
+    if (!code) return ERR_NOT_FOUND;
     struct db_val v[] = {DBV_TEXT(code)};
     struct db_rows *r = NULL;
-    if (db_query(db, "SELECT name FROM districts WHERE code = $1", v, 1, &r) != OK) return NULL;
-    const char *name = db_next(r) == 1 ? db_text_dup(r, 0, a) : NULL;
+    enum err e = db_query(db, "SELECT name FROM districts WHERE code = $1", v, 1, &r);
+    if (e != OK) return e;
+    int k = db_next(r);
+    if (k == 1) *name = db_text_dup(r, 0, a);
+    e = k == 1 ? OK : k == 0 ? ERR_NOT_FOUND : db_rows_err(r);
     db_done(r);
-    return name;
+    return e;
 }
 
 struct location_ctx {

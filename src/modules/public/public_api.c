@@ -50,8 +50,12 @@ enum err public_api_search(struct req *r, struct resp *out)
     f.state = "filed";
     const char *district = req_query(r, "district");
     if (district && *district) {
-        if (!district_name(r->db, r->a, district))
+        const char *dname = NULL;
+        enum err e = district_name(r->db, r->a, district, &dname);
+        if (e == ERR_NOT_FOUND)
             fe_add(&r->fe, "district", "不是十堰市的区县代码");
+        else if (e != OK)
+            return e;
         else
             f.district = district;
     }

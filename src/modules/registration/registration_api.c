@@ -174,7 +174,10 @@ enum err registration_api_push(struct req *r, struct resp *out)
      * validator already rejected is not reported twice. */
     struct field_errors domain;
     fe_init(&domain, r->a);
-    bool known = g.district_code && district_name(r->db, r->a, g.district_code) != NULL;
+    const char *dname = NULL;
+    e = district_name(r->db, r->a, g.district_code, &dname);
+    if (e != OK && e != ERR_NOT_FOUND) return e;
+    bool known = e == OK;
     registration_check(&g, known, &domain);
     for (int i = 0; i < domain.n; i++) {
         bool seen = false;
