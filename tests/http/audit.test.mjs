@@ -1,11 +1,9 @@
 // The audit log is a hash chain: after a day's work `tuoyu audit verify` passes; edit, delete or cut one
-// entry with sqlite3 and it fails, naming the first bad entry. Secrets never enter it.
+// entry with the engine's own shell (sqlite3 or psql) and it fails, naming the first bad entry. Secrets never
+// enter it.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import test, { after, before } from 'node:test';
-import { Server, cli, passwordOf, show } from './harness.mjs';
+import { Server, absentDb, cli, copyDb as copyOf, dbExists, passwordOf, show, sql } from './harness.mjs';
 import { fileInstitution, register } from './fixtures.mjs';
 
 let srv;
@@ -14,15 +12,8 @@ before(async () => {
 });
 after(async () => srv && srv.cleanup());
 
-const sql = (db, q) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
-
 /** A copy of the stopped server's database to tamper with. */
-function copyDb(name) {
-  const to = path.join(srv.dir, name);
-  fs.copyFileSync(srv.db, to);
-  for (const ext of ['-wal', '-shm']) if (fs.existsSync(srv.db + ext)) fs.copyFileSync(srv.db + ext, to + ext);
-  return to;
-}
+const copyDb = (name) => copyOf(srv.db, srv.dir, name);
 
 test('a day of work is audited: registrations, filings, decisions, accounts and district changes', async () => {
   const before = Number(sql(srv.db, 'SELECT count(*) FROM audit_log'));
@@ -64,7 +55,7 @@ test('after a stop, one edited after column makes audit verify exit 1 naming tha
   const intact = await cli(['audit', 'verify', '--db', srv.db]);
   assert.equal(intact.code, 0, `verify before tampering: ${intact.stdout} ${intact.stderr}`);
 
-  const db = copyDb('edited.db');
+  const db = copyDb('edited');
   const seq = Number(sql(db, 'SELECT seq FROM audit_log WHERE after IS NOT NULL ORDER BY seq LIMIT 1 OFFSET 3'));
   assert.ok(seq > 1, 'not enough audit entries to tamper with');
   sql(db, `UPDATE audit_log SET after = replace(after, '}', ',"tampered":true}') WHERE seq = ${seq}`);
@@ -74,7 +65,7 @@ test('after a stop, one edited after column makes audit verify exit 1 naming tha
 });
 
 test('a deleted entry in the middle and a cut-off tail both make audit verify exit 1', async () => {
-  const middle = copyDb('deleted.db');
+  const middle = copyDb('deleted');
   const n = Number(sql(middle, 'SELECT max(seq) FROM audit_log'));
   const victim = Math.floor(n / 2);
   sql(middle, `DELETE FROM audit_log WHERE seq = ${victim}`);
@@ -82,21 +73,21 @@ test('a deleted entry in the middle and a cut-off tail both make audit verify ex
   assert.equal(r.code, 1, `verify after deleting entry ${victim}: ${r.code} ${r.stdout} ${r.stderr}`);
   assert.match(r.stdout + r.stderr, new RegExp(`\\b${victim}\\b`), `verify does not name entry ${victim}`);
 
-  const tail = copyDb('cut.db');
+  const tail = copyDb('cut');
   sql(tail, `DELETE FROM audit_log WHERE seq = ${n}`);
   r = await cli(['audit', 'verify', '--db', tail]);
   assert.equal(r.code, 1, `verify after cutting the last entry: ${r.code} ${r.stdout} ${r.stderr}`);
 
   // Rewriting an entry and its own hash is still caught by the next entry's link.
-  const rehash = copyDb('rehashed.db');
+  const rehash = copyDb('rehashed');
   sql(rehash, `UPDATE audit_log SET actor = 'someone-else', hash = '${'f'.repeat(64)}' WHERE seq = ${victim}`);
   r = await cli(['audit', 'verify', '--db', rehash]);
   assert.equal(r.code, 1, `verify after rewriting entry ${victim}: ${r.code}`);
 });
 
 test('audit verify of a database that does not exist fails without creating it', async () => {
-  const missing = path.join(srv.dir, 'no-such.db');
+  const missing = absentDb(srv.dir, 'no_such');
   const r = await cli(['audit', 'verify', '--db', missing]);
   assert.notEqual(r.code, 0);
-  assert.ok(!fs.existsSync(missing), 'verify created a database');
+  assert.ok(!dbExists(missing), 'verify created a database');
 });

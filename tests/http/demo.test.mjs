@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test, { after, before } from 'node:test';
-import { Server, cliOk, show } from './harness.mjs';
+import { Server, cliOk, freshDb, show } from './harness.mjs';
 
 let srv;
 before(async () => {
@@ -76,12 +76,11 @@ test('the public list pages by 20 without overlap', async () => {
 test('the demo is deterministic: two databases made by it list the same institutions', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'demo-again-'));
   try {
-    const db = path.join(dir, 'again.db');
+    const db = freshDb(dir, 'again');
     await cliOk(['init', '--db', db]);
     const out = await cliOk(['demo', '--db', db]);
     assert.equal(out.stdout, srv.demoOutput, 'tuoyu demo printed something else the second time');
-    const other = new Server('demo-again');
-    other.db = db;
+    const other = new Server('demo-again', { db });
     try {
       await other.launch();
       const strip = (items) => items.map(({ id, name, filing_number, district_code, fee_min_yuan }) => ({ id, name, filing_number, district_code, fee_min_yuan }));

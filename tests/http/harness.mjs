@@ -8,18 +8,166 @@
 //
 // Every test file starts its own server: node --test runs files in separate processes, and each server gets
 // its own directory and port. Tokens come from `tuoyu token create` (no password hashing per request).
+//
+// Two engines, one suite. By default every database is a SQLite file in the server's temp dir. With
+// TUOYU_TEST_PG=postgresql://postgres@127.0.0.1:PORT (a cluster, no database: scripts/pg-cluster.sh) every
+// database is a fresh PostgreSQL database made with createdb, and `--db` gets its URL; tests never build a
+// --db value themselves but ask freshDb(), and edit a database directly only through sql(). The databases a
+// test process made are dropped when it exits (kept with TUOYU_KEEP_TMP).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const BIN = path.resolve(process.env.TUOYU_BIN || 'build/tuoyu');
 // Sanitizer builds are several times slower; give them room.
 const SLOW = /asan|sanitize/i.test(BIN + (process.env.MESON_OPTS || '')) ? 4 : 1;
 export const REQUEST_TIMEOUT_MS = 20000 * SLOW;
+
+// ---- the database engine ----
+
+/** The PostgreSQL cluster of PG mode (postgresql://user@host:port, no database), or '' for SQLite. */
+export const PG = (process.env.TUOYU_TEST_PG || '').replace(/\/+$/, '');
+/** The engine of the databases freshDb() makes: 'postgresql' or 'sqlite'. */
+export const ENGINE = PG ? 'postgresql' : 'sqlite';
+const PG_CLUSTER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../scripts/pg-cluster.sh');
+
+/** A --db value names a PostgreSQL database when it is a postgresql:// (or postgres://) URL. */
+export const isPg = (db) => /^postgres(ql)?:\/\//.test(db);
+
+/** The connection options of the client tools (createdb, psql, pg_dump, …) for a postgresql:// URL. */
+export function pgArgs(url = PG) {
+  const u = new URL(url);
+  return ['-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres')];
+}
+
+/** The database name of a postgresql:// URL. */
+export const pgName = (url) => decodeURIComponent(new URL(url).pathname.slice(1));
+
+/** The cluster part of a postgresql:// URL: the URL without its database. */
+const clusterOf = (url) => url.slice(0, url.length - new URL(url).pathname.length);
+
+const madeDbs = []; // databases made on PG mode's cluster, dropped at exit
+let dbSerial = 0;
+
+/** A database name of this process that no other test process uses: name_pid_suffix, lower case. */
+const uniqueName = (name, suffix = ++dbSerial) => `${name}_${process.pid}_${suffix}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+
+/** createdb on a cluster (optionally from a template); remembers what it made on PG mode's cluster. */
+function createDb(cluster, db, template) {
+  const args = [...pgArgs(cluster), ...(template ? ['-T', template] : []), db];
+  execFileSync('createdb', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  if (cluster === PG) madeDbs.push(db);
+  return `${cluster}/${db}`;
+}
+
+/**
+ * A fresh, empty database for `--db`: in PG mode a new database (createdb) whose name starts with `name`,
+ * else the path of a SQLite file `name`.db in dir that does not exist yet. engine forces one engine
+ * ('sqlite' works in both modes; 'postgresql' needs PG mode); cluster is another cluster than PG mode's
+ * (a privateCluster's url). Blocks while createdb runs.
+ */
+export function freshDb(dir, name, { engine = ENGINE, cluster = PG } = {}) {
+  if (engine === 'sqlite') return path.join(dir, `${name}.db`);
+  assert.ok(cluster, 'a PostgreSQL database needs TUOYU_TEST_PG');
+  return createDb(cluster, uniqueName(name));
+}
+
+/** A --db value of the current engine that names no existing database (for "does not create it" tests). */
+export function absentDb(dir, name) {
+  if (!PG) return path.join(dir, `${name}.db`);
+  return `${PG}/${uniqueName(name, 'absent')}`;
+}
+
+/** Whether a database exists: the file for SQLite, a row of pg_database for PostgreSQL. */
+export function dbExists(db) {
+  if (!isPg(db)) return fs.existsSync(db);
+  const name = pgName(db).replace(/'/g, "''");
+  return sql(`${clusterOf(db)}/postgres`, `SELECT count(*) FROM pg_database WHERE datname = '${name}'`) === '1';
+}
+
+/**
+ * Run one SQL statement (or several, separated by ';') on a database with its engine's shell — sqlite3 or
+ * psql, stopping at the first error — and return its output trimmed: one line per row, columns joined by '|'.
+ * Throws on an error. Blocks until the shell exits.
+ */
+export function sql(db, statement) {
+  const [cmd, args] = isPg(db)
+    ? ['psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', db, '-c', statement]]
+    : ['sqlite3', ['-bail', db, statement]];
+  return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
+/**
+ * A copy of a database that no server is using, named `name`, for tests that tamper with one: the file and its
+ * WAL for SQLite (next to it in dir), `createdb -T` for PostgreSQL. Returns the copy's --db value.
+ */
+export function copyDb(db, dir, name) {
+  if (!isPg(db)) {
+    const to = path.join(dir, `${name}.db`);
+    fs.copyFileSync(db, to);
+    for (const ext of ['-wal', '-shm']) if (fs.existsSync(db + ext)) fs.copyFileSync(db + ext, to + ext);
+    return to;
+  }
+  return createDb(clusterOf(db), uniqueName(name), pgName(db));
+}
+
+/** scripts/pg-cluster.sh with some arguments; asynchronous, so that requests go on while it runs. */
+function pgCluster(args) {
+  return new Promise((resolve, reject) =>
+    execFile(PG_CLUSTER, args, { timeout: 120000 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`pg-cluster.sh ${args.join(' ')} failed: ${err.message}\n${stderr}`)) : resolve()
+    )
+  );
+}
+
+/**
+ * A PostgreSQL cluster of the calling test file's own (scripts/pg-cluster.sh in a temp dir, on a free port),
+ * for tests that restart or stop PostgreSQL: PG mode's cluster serves the other test files meanwhile, and
+ * would fail them. Resolves { url, dir, restart(), down(), up(), stop() }: restart() is fast (every connection
+ * is dropped) and resolves once the cluster accepts connections again; down() stops it and up() starts it
+ * again on the same port; stop() stops it for good and removes it. Takes a few seconds (initdb).
+ */
+export async function privateCluster(name) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-pg-`));
+  let lastErr;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    try {
+      await pgCluster(['start', dir, String(port)]);
+    } catch (e) {
+      lastErr = e; // most likely the port was taken meanwhile
+      continue;
+    }
+    return {
+      url: `postgresql://postgres@127.0.0.1:${port}`,
+      dir,
+      restart: () => pgCluster(['restart', dir]),
+      down: () => pgCluster(['stop', dir]),
+      up: () => pgCluster(['start', dir, String(port)]),
+      async stop() {
+        await pgCluster(['stop', dir]);
+        if (!process.env.TUOYU_KEEP_TMP) fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  throw lastErr;
+}
+
+process.on('exit', () => {
+  if (!madeDbs.length || process.env.TUOYU_KEEP_TMP) return;
+  for (const db of madeDbs) {
+    try {
+      execFileSync('dropdb', [...pgArgs(), '--if-exists', '--force', db], { stdio: 'ignore', timeout: 20000 });
+    } catch {
+      // a throwaway cluster: a database left behind costs only disk
+    }
+  }
+});
 
 /** The password every harness-made account gets: username + this suffix (≥ 10 characters). */
 export const passwordOf = (username) => `${username}-Pw-2026-test`;
@@ -96,17 +244,30 @@ export class Server {
    * Make a temp dir and database, accounts and tokens, and start serving.
    * opts.demo: load `tuoyu demo` data instead of the standard accounts (demo accounts get tokens on demand).
    * opts.users: extra accounts { name: [role, district, institution] }.
+   * opts.engine, opts.cluster: where the database goes (see freshDb).
    */
   static async start(opts = {}) {
-    const srv = new Server(opts.name || 'tuoyu');
+    const srv = new Server(opts.name || 'tuoyu', { engine: opts.engine, cluster: opts.cluster });
     await srv.init(opts);
     await srv.launch();
     return srv;
   }
 
-  constructor(name) {
+  /**
+   * Serve a database that exists already (a copy, a backup, a restore) without initialising it.
+   * opts.tokens: tokens that are valid in it (e.g. those of the server it was copied from).
+   */
+  static async open(db, { name = 'open', tokens = {} } = {}) {
+    const srv = new Server(name, { db });
+    srv.tokens = { ...tokens };
+    await srv.launch();
+    return srv;
+  }
+
+  /** A temp dir and a fresh database (freshDb, with its engine and cluster options), or db when given. */
+  constructor(name, { db, engine, cluster } = {}) {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
-    this.db = path.join(this.dir, 't.db');
+    this.db = db || freshDb(this.dir, name, { engine, cluster });
     this.logPath = path.join(this.dir, 'server.log');
     this.tokens = {};
     this.proc = null;
