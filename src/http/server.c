@@ -21,6 +21,9 @@
 #include <time.h>
 #include <unistd.h>
 
+/* The largest over-size body that is read and dropped before the 413 (see on_request). */
+#define DISCARD_MAX (32u << 20)
+
 struct rctx {
     struct arena a;
     struct buf body;
@@ -140,10 +143,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         x->cap = idx >= 0 && (routes[idx].flags & ROUTE_UPLOAD) ? UPLOAD_BODY_MAX : JSON_BODY_MAX;
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         *con_cls = x;
-        /* A declared body over the cap is refused before it is read (the connection then closes). */
+        /* A declared body over the cap is refused. Up to DISCARD_MAX it is read and dropped first, so that
+         * the client, still sending, gets the 413 instead of a broken pipe; beyond that it is refused at once
+         * and the connection closed. */
         if (cl && strtoull(cl, NULL, 10) > x->cap) {
             x->too_large = true;
-            return finish(c, x, url, method);
+            if (strtoull(cl, NULL, 10) > DISCARD_MAX) return finish(c, x, url, method);
         }
         return MHD_YES;
     }
