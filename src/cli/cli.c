@@ -1,6 +1,8 @@
 #include "cli/cli.h"
 
 #include "auth/auth.h"
+#include "auth/pii.h"
+#include "modules/compliance/compliance.h"
 #include "core/arena.h"
 #include "core/log.h"
 #include "db/db.h"
@@ -29,6 +31,7 @@ static const char usage[] =
     "FILE\n"
     "  tuoyu token create --db DB --user U\n"
     "  tuoyu audit verify --db DB\n"
+    "  tuoyu compliance run --db DB                    re-evaluate every institution's compliance now\n"
     "  tuoyu copy   --from DB --to DB                  copy everything into an empty database and verify it\n"
     "  tuoyu backup --db DB --out FILE                 consistent online backup of a SQLite database\n"
     "DB is a SQLite file path or a postgresql://user@host:port/dbname URL.\n";
@@ -138,6 +141,20 @@ static int open_db(const char *url, struct db **db, bool migrate)
     return 0;
 }
 
+/* Load (with create: make) the key file that seals personal data; a one-line error when it cannot. */
+static int need_keys(const char *db_url, bool create)
+{
+    enum err e = pii_init(db_url, create);
+    if (e == OK) return 0;
+    if (e == ERR_NOT_FOUND)
+        fprintf(stderr, "tuoyu: no key file for this database: %s\n",
+                strstr(db_url, "://") ? "set TUOYU_KEY_FILE (tuoyu init creates it)"
+                                      : "run tuoyu init to create it");
+    else
+        fprintf(stderr, "tuoyu: cannot read the key file (set TUOYU_KEY_FILE or check DB.keys)\n");
+    return 1;
+}
+
 static int cmd_init(int argc, char **argv)
 {
     struct opts o = {0};
@@ -149,6 +166,10 @@ static int cmd_init(int argc, char **argv)
     if (o.admin && (rc = read_password(o.password_file, pw, sizeof pw))) return rc;
     struct db *db;
     if ((rc = open_db(o.db, &db, true))) return rc;
+    if ((rc = need_keys(o.db, true))) {
+        db_close(db);
+        return rc;
+    }
     if (o.admin) {
         enum err e = user_create(db, NULL, o.admin, "admin", NULL, 0, pw, NULL);
         if (e == ERR_CONFLICT) {
@@ -178,10 +199,16 @@ static int cmd_serve(int argc, char **argv)
         return bad("bad number", o.threads ? o.threads : o.per_ip_limit);
     struct db *db;
     if ((rc = open_db(o.db, &db, false))) return rc;
+    if ((rc = need_keys(o.db, false))) {
+        db_close(db);
+        return rc;
+    }
     int n = settings_load_thresholds(db);
     if (n) log_msg(LOG_INFO, "%d rule thresholds set from local settings", n);
     db_close(db);
+    jobs_start(o.db);
     enum err e = server_run(&cfg);
+    jobs_stop();
     if (e == ERR_BAD_REQUEST) return bad("bad --listen address", cfg.listen);
     return e == OK ? 0 : 1;
 }
@@ -194,6 +221,10 @@ static int cmd_demo(int argc, char **argv)
     if (!o.db) return bad("missing --db", NULL);
     struct db *db;
     if ((rc = open_db(o.db, &db, true))) return rc;
+    if ((rc = need_keys(o.db, true))) {
+        db_close(db);
+        return rc;
+    }
     rc = demo_load(db);
     db_close(db);
     return rc;
@@ -288,6 +319,25 @@ static int cmd_audit_verify(int argc, char **argv)
     return 1;
 }
 
+static int cmd_compliance_run(int argc, char **argv)
+{
+    struct opts o = {0};
+    int rc = parse(argc, argv, "db", &o);
+    if (rc) return rc;
+    if (!o.db) return bad("missing --db", NULL);
+    struct db *db;
+    if ((rc = open_db(o.db, &db, false))) return rc;
+    int count = 0;
+    enum err e = compliance_refresh_all(db, &count);
+    db_close(db);
+    if (e != OK) {
+        fprintf(stderr, "tuoyu: compliance run failed (%s)\n", err_name(e));
+        return 1;
+    }
+    printf("compliance evaluated for %d institutions\n", count);
+    return 0;
+}
+
 static int cmd_copy(int argc, char **argv)
 {
     struct opts o = {0};
@@ -337,6 +387,8 @@ int cli_main(int argc, char **argv)
     const char *sub = argc > 2 ? argv[2] : "";
     if (strcmp(cmd, "user") == 0 && strcmp(sub, "add") == 0) return cmd_user_add(argc - 3, argv + 3);
     if (strcmp(cmd, "token") == 0 && strcmp(sub, "create") == 0) return cmd_token_create(argc - 3, argv + 3);
+    if (strcmp(cmd, "compliance") == 0 && strcmp(sub, "run") == 0)
+        return cmd_compliance_run(argc - 3, argv + 3);
     if (strcmp(cmd, "audit") == 0 && strcmp(sub, "verify") == 0) return cmd_audit_verify(argc - 3, argv + 3);
     return bad("unknown command", cmd);
 }

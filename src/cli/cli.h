@@ -15,4 +15,9 @@ int demo_load(struct db *db);
  * and the audit chain on the target. Returns the exit status. */
 int cli_copy(const char *from_url, const char *to_url);
 
+/* Background jobs of tuoyu serve (src/cli/jobs.c): the daily compliance evaluation, run once at start and
+ * then every 24 hours on its own connection. jobs_stop wakes and joins it. */
+void jobs_start(const char *db_url);
+void jobs_stop(void);
+
 #endif

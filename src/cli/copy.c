@@ -8,9 +8,12 @@
 #include "core/mem.h"
 #include "db/db.h"
 
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Every table of the schema in an order that satisfies the foreign keys. types: one letter per column,
  * i integer, t text, r real, b blob. id: the generated-id column to resynchronise on the target, or NULL.
@@ -24,8 +27,8 @@ static const struct table {
     {"institutions",
      "id, uscc, name, legal_form, district_code, address, business_scope, registered_on, authority, state, "
      "version, created_at, updated_at, filing_number, filed_on, current_filing_id, service_types, inclusive, "
-     "places, min_age_months, max_age_months, fee_min_fen, lat, lon",
-     "ittttttittiiitiiiiiiiirr", "id"},
+     "places, min_age_months, max_age_months, fee_min_fen, lat, lon, provider_kind",
+     "ittttttittiiitiiiiiiiirrt", "id"},
     {"users", "id, username, role, district_code, institution_id, password_hash, disabled, created_at",
      "itttitii", "id"},
     {"sessions", "id, token_hash, user_id, csrf, created_at, expires_at", "ititii", "id"},
@@ -44,6 +47,36 @@ static const struct table {
     {"files", "sha256, media_type, size, data, created_at", "ttibi", NULL},
     {"filing_attachments", "id, filing_id, kind, sha256, uploaded_at, uploaded_by", "iittii", "id"},
     {"filing_number_seq", "district_code, year, last", "tii", NULL},
+    {"staff",
+     "id, institution_id, name, id_enc, id_hash, id_masked, role, hired_on, left_on, phone_enc, "
+     "phone_masked, "
+     "education, experience_years, full_time, version, created_at, updated_at",
+     "iitbtttiibttiiiii", "id"},
+    {"staff_certificates", "id, staff_id, kind, number, issued_on, expires_on, created_at", "iittiii", "id"},
+    {"bans",
+     "id, name, id_enc, id_hash, id_masked, kind, ends_on, reason, authority, decision_number, decided_on, "
+     "district_code, created_by, created_at, revoked_at",
+     "itbtttitttitiii", "id"},
+    {"person_credit_records",
+     "id, name, id_enc, id_hash, id_masked, kind, description, source, decided_on, created_by, created_at",
+     "itbtttttiii", "id"},
+    {"ban_checks",
+     "id, institution_id, id_hash, id_masked, name, purpose, result, ban_id, checked_by, checked_at",
+     "iitttttiii", "id"},
+    {"classes", "id, institution_id, name, type, capacity, closed_on, version, created_at, updated_at",
+     "iittiiiii", "id"},
+    {"class_caregivers", "class_id, staff_id", "ii", NULL},
+    {"children",
+     "id, institution_id, name, id_enc, id_hash, id_masked, birth_on, sex, class_id, start_on, end_on, "
+     "absent_since, version, created_at, updated_at",
+     "iitbttitiiiiiii", "id"},
+    {"guardians", "id, child_id, name, relation, phone_enc, phone_masked", "iittbt", "id"},
+    {"health_checks",
+     "id, subject, subject_id, institution_id, kind, checked_on, examiner, result, created_at", "itiititti",
+     "id"},
+    {"compliance_findings",
+     "id, institution_id, rule, subject, severity, clause, message, first_seen, last_seen, resolved_at",
+     "iitttttiii", "id"},
 };
 #define NTABLES (sizeof tables / sizeof tables[0])
 
@@ -135,6 +168,37 @@ static enum err copy_tx(struct db *to, void *p)
     return e;
 }
 
+/* Personal data stays sealed with the source's keys: copy the key file beside a SQLite target, or tell how to
+ * point a PostgreSQL target's servers at it. */
+static void carry_keys(const char *from_url, const char *to_url)
+{
+    char src[1024], dst[1024];
+    const char *env = getenv("TUOYU_KEY_FILE");
+    if (env && *env)
+        snprintf(src, sizeof src, "%s", env);
+    else if (!strstr(from_url, "://"))
+        snprintf(src, sizeof src, "%s.keys", from_url);
+    else
+        return;
+    FILE *in = fopen(src, "rb");
+    if (!in) return;
+    if (strstr(to_url, "://")) {
+        printf("personal data stays sealed with %s: serve the target with TUOYU_KEY_FILE=%s\n", src, src);
+        fclose(in);
+        return;
+    }
+    snprintf(dst, sizeof dst, "%s.keys", to_url);
+    int fd = open(dst, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd >= 0) {
+        char buf[512];
+        size_t n = fread(buf, 1, sizeof buf, in);
+        bool ok = write(fd, buf, n) == (ssize_t)n && fsync(fd) == 0;
+        close(fd);
+        printf(ok ? "key file copied to %s\n" : "could not copy the key file to %s\n", dst);
+    }
+    fclose(in);
+}
+
 int cli_copy(const char *from_url, const char *to_url)
 {
     struct db *from = NULL, *to = NULL;
@@ -187,6 +251,7 @@ int cli_copy(const char *from_url, const char *to_url)
     }
     printf("copy verified: %lld rows in %zu tables, audit chain intact (%lld entries)\n", (long long)rows,
            NTABLES, (long long)checked);
+    carry_keys(from_url, to_url);
     rc = 0;
 done:
     db_close(from);

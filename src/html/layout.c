@@ -47,9 +47,12 @@ void page_begin(struct html *h, struct req *r, const char *title)
         nav_link(h, r, "/dash", "工作台", false);
         nav_link(h, r, "/dash/institutions", "机构", true);
         nav_link(h, r, "/dash/filings", "备案审核", true);
+        if (who->role & (ROLE_ADMIN | ROLE_CITY | ROLE_COUNTY))
+            nav_link(h, r, "/dash/bans", "禁入名单", true);
         if (who->role == ROLE_ADMIN) nav_link(h, r, "/dash/users", "账号", true);
     } else if (who->role == ROLE_OPERATOR) {
-        nav_link(h, r, "/operator", "我的机构", true);
+        nav_link(h, r, "/operator", "我的机构", false);
+        nav_link(h, r, "/operator/people", "班级与人员", true);
     }
     if (nav) html_lit(h, "</ul></nav>\n");
     if (who) {

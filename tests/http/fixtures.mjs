@@ -1,6 +1,7 @@
 // Test data and the workflow steps most scenarios start from: valid unified social credit codes,
 // registration pushes, filing dossiers, real attachment files, and "register → file → approve".
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import { expectStatus, show } from './harness.mjs';
 
@@ -221,4 +222,57 @@ export function allKeys(v, out = new Set()) {
     }
   }
   return out;
+}
+
+// ---- resident ID numbers (GB 11643), dates in China time, CSV and GBK for imports ----
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+
+/** The check character of the first 17 digits of a resident ID number: "10X98765432"[Σ wᵢdᵢ mod 11]. */
+export function idCheckChar(first17) {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * ID_WEIGHTS[i];
+  return '10X98765432'[sum % 11];
+}
+
+/**
+ * A valid 18-character ID number: region (6 digits), birth date ('YYYY-MM-DD'), a 3-digit sequence number
+ * (odd for men and boys, even for women and girls, as GB 11643 has it), and the check character.
+ */
+export function idNumber(birth, seq = 1, region = '420303') {
+  const first17 = region + birth.replaceAll('-', '') + String(seq % 1000).padStart(3, '0');
+  return first17 + idCheckChar(first17);
+}
+
+/** The same ID number with a wrong check character (still 18 characters, still a real birth date). */
+export function withBadIdCheckChar(id) {
+  const alphabet = '0123456789X';
+  return id.slice(0, 17) + alphabet[(alphabet.indexOf(id[17]) + 1) % alphabet.length];
+}
+
+/** 'YYYY-MM-DD' of today minus n days, in China time (the server counts days in UTC+8). */
+export function cstDay(n = 0) {
+  return new Date(Date.now() + 8 * 3600e3 - n * 86400e3).toISOString().slice(0, 10);
+}
+
+/** CSV text (RFC 4180, CRLF) from rows of cells: cells with a comma, quote or line break are quoted. */
+export function csvText(rows) {
+  const cell = (v) => {
+    const s = v === undefined || v === null ? '' : String(v);
+    return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  };
+  return rows.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+}
+
+/** text encoded as GBK, as Excel on a Chinese Windows saves "CSV" (through iconv(1); node has no GBK encoder). */
+export function toGbk(text) {
+  const out = execFileSync('iconv', ['-f', 'UTF-8', '-t', 'GBK'], { input: Buffer.from(text, 'utf8') });
+  assert.ok(!out.equals(Buffer.from(text, 'utf8')) || /^[\x00-\x7f]*$/.test(text), 'iconv did not convert');
+  return out;
+}
+
+/** A registered (not filed) institution with an operator account. Resolves { institutionId, operator }. */
+export async function institutionWithOperator(srv, reg = {}) {
+  const r = await register(srv, reg);
+  const operator = await addOperator(srv, r.institution_id);
+  return { institutionId: r.institution_id, operator };
 }

@@ -207,7 +207,8 @@ static void test_thresholds_table_has_defaults_and_cites_sources(void **state)
     (void)state;
     int n = 0;
     const struct threshold *t = thresholds_all(&n);
-    assert_int_equal(n, (int)N_EXPECTED_THRESHOLDS);
+    /* The table is shared with live compliance (modules/rules): the filing figures are among its entries. */
+    assert_true(n >= (int)N_EXPECTED_THRESHOLDS);
     for (size_t i = 0; i < N_EXPECTED_THRESHOLDS; i++) {
         const struct threshold *th = NULL;
         for (int j = 0; j < n; j++)

@@ -1,9 +1,10 @@
-/* Filing (备案) with the county health department: the dossier, the national rules it is checked against,
- * and the workflow as a transition table. */
+/* Filing (备案) with the county health department: the dossier, the national rules it is checked against
+ * (figures from the thresholds table in modules/rules), and the workflow as a transition table. */
 #ifndef TUOYU_FILING_H
 #define TUOYU_FILING_H
 #include "core/err.h"
 #include "http/http.h"
+#include "modules/rules/rules.h" /* the thresholds table: struct threshold, threshold_get, … */
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -54,20 +55,6 @@ struct filing_dossier {
     int nfees;
     const char *opening_hours;
 };
-
-/* A national or local threshold, with the clause it comes from. The table lives in filing_rules.c. */
-struct threshold {
-    const char *key; /* "class_max_infant" */
-    double value;    /* default */
-    const char *clause; /* "托育机构设置标准（试行）第十二条" (with confidence noted where only S) */
-    const char *description; /* Chinese, for people */
-    bool local;              /* true: a local setting, not a national rule */
-};
-/* The table and its length. Values may be overridden at start-up by thresholds_set (from settings). */
-const struct threshold *thresholds_all(int *n);
-double threshold_get(const char *key);
-/* Override a threshold (start-up only, not thread-safe). false for an unknown key. */
-bool thresholds_set(const char *key, double value);
 
 enum finding_severity { SEV_VIOLATION, SEV_WARNING };
 struct finding {

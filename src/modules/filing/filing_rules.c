@@ -1,5 +1,6 @@
-/* The rules of filing (备案): name tables, the one thresholds table with the clause each figure comes from,
- * the dossier check, and the workflow as a transition table. No I/O: handlers and stores call in here. */
+/* The rules of filing (备案): name tables, the dossier check (its figures come from the one thresholds table,
+ * modules/rules/thresholds.c), and the workflow as a transition table. No I/O: handlers and stores call in
+ * here. */
 #include "modules/filing/filing.h"
 
 #include "auth/auth.h"
@@ -62,73 +63,7 @@ const char *attachment_sniff(const void *p, size_t n)
     return NULL;
 }
 
-/* The one table of figures the dossier check uses. National figures (设置标准, confidence C) are cited by
- * document and topic; the reference notes give no article numbers we could confirm, so none are written.
- * Local settings are marked local and say where the default came from and how sure we are. Created at start,
- * overridden only by thresholds_set before the server starts serving. */
-#define FILING_SETTING_STD "《托育机构设置标准（试行）》（国卫人口发〔2019〕58号）"
-static struct threshold filing_thresholds[] = {
-    {"class_max_infant", 10, FILING_SETTING_STD "班级规模", "乳儿班（6—12个月）每班人数上限", false},
-    {"class_max_toddler", 15, FILING_SETTING_STD "班级规模", "托小班（12—24个月）每班人数上限", false},
-    {"class_max_older", 20, FILING_SETTING_STD "班级规模", "托大班（24—36个月）每班人数上限", false},
-    {"class_max_mixed", 18, FILING_SETTING_STD "班级规模", "混龄班（18个月以上）每班人数上限", false},
-    {"ratio_infant", 3, FILING_SETTING_STD "保育人员与婴幼儿比例",
-     "乳儿班每名保育人员照护婴幼儿人数上限（1:3）", false},
-    {"ratio_toddler", 5, FILING_SETTING_STD "保育人员与婴幼儿比例",
-     "托小班每名保育人员照护婴幼儿人数上限（1:5）", false},
-    {"ratio_older", 7, FILING_SETTING_STD "保育人员与婴幼儿比例",
-     "托大班每名保育人员照护婴幼儿人数上限（1:7）", false},
-    {"ratio_mixed", 5,
-     "本地设置（非国家标准）：国家未规定混龄班配比，1:5 为常见地方做法（来源可信度 S，仅一个二手来源）",
-     "混龄班每名保育人员照护婴幼儿人数上限", true},
-    {"min_director", 1, FILING_SETTING_STD "人员配备：负责人", "负责人最少人数", false},
-    {"min_health_worker", 1,
-     FILING_SETTING_STD "人员配备：保健人员；《托儿所幼儿园卫生保健管理办法》（卫生部、教育部令第76号）",
-     "保健人员最少人数（专职或兼职）", false},
-    {"min_security_guard", 1, FILING_SETTING_STD "人员配备：保安人员", "保安人员最少人数", false},
-    {"indoor_area_per_child_m2", 3,
-     "本地设置（非国家标准）：未查到国家人均室内面积标准，每名婴幼儿 3 "
-     "平方米使用面积见于一个二手来源（来源可信度 "
-     "S）",
-     "每名婴幼儿室内使用面积下限（平方米）", true},
-    {"outdoor_area_per_child_m2", 2,
-     "本地设置（非国家标准）：未查到国家或地方来源（来源可信度 U），仅为默认值",
-     "每名婴幼儿室外活动面积下限（平方米）", true},
-};
-#define FILING_NTHRESHOLDS ((int)(sizeof filing_thresholds / sizeof filing_thresholds[0]))
-
-/* The whole table and (through n, if not NULL) its length. Static storage, valid for the process. */
-const struct threshold *thresholds_all(int *n)
-{
-    if (n) *n = FILING_NTHRESHOLDS;
-    return filing_thresholds;
-}
-
-static struct threshold *filing_threshold_find(const char *key)
-{
-    for (int i = 0; i < FILING_NTHRESHOLDS; i++)
-        if (strcmp(filing_thresholds[i].key, key) == 0) return &filing_thresholds[i];
-    return NULL;
-}
-
-/* The current value of a threshold. An unknown key is our own mistake (keys are literals in this program):
- * asserts, and gives NAN in builds without assertions so that no comparison with it can pass silently. */
-double threshold_get(const char *key)
-{
-    const struct threshold *t = filing_threshold_find(key);
-    assert(t && "unknown threshold key");
-    return t ? t->value : NAN;
-}
-
-/* Override a threshold's value (start-up only: the table is shared by every worker without locks). Returns
- * false for an unknown key or a value that is not a finite positive number. */
-bool thresholds_set(const char *key, double value)
-{
-    struct threshold *t = key ? filing_threshold_find(key) : NULL;
-    if (!t || !isfinite(value) || value <= 0) return false;
-    t->value = value;
-    return true;
-}
+#define FILING_SETTING_STD RULES_DOC_SETTING
 
 /* The stable JSON name of a severity: "violation" or "warning"; "unknown" for anything else. Static. */
 const char *finding_severity_name(int severity)
@@ -180,7 +115,7 @@ static const char *filing_field(struct filing_sink *s, const char *array, int i,
 
 static const struct threshold *filing_th(const char *key)
 {
-    const struct threshold *t = filing_threshold_find(key);
+    const struct threshold *t = threshold_find(key);
     assert(t && "unknown threshold key");
     return t;
 }

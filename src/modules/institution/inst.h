@@ -49,6 +49,7 @@ struct inst_filter {
     int per_page;  /* default 20, at most 100 */
     int64_t
         unfiled_before; /* > 0: only registered (not filed) institutions registered on or before this day */
+    unsigned vacancy_types; /* bits of enum class_type: only institutions with a free place in such a class */
 };
 void inst_filter_init(struct inst_filter *f);
 
@@ -57,6 +58,11 @@ enum err inst_get(struct db *db, struct arena *a, int64_t id, struct institution
 /* A page of institutions matching f, ordered by id (or by distance with near), and the total count. */
 enum err inst_list(struct db *db, struct arena *a, const struct inst_filter *f, struct institution **items,
                    int *n, int64_t *total);
+/* Places by class type (open classes): capacity and children enrolled; known has a bit per type with a class.
+ */
+enum err inst_vacancies(struct db *db, int64_t id, int64_t capacity[4], int64_t enrolled[4], unsigned *known);
+/* The class types (bits) that serve a child of age_months, or every type when age_months < 0. Pure. */
+unsigned inst_vacancy_types(int age_months);
 /* History of an institution, oldest first. */
 enum err inst_history(struct db *db, struct arena *a, int64_t id, struct inst_event **items, int *n);
 /* Append a history row (inside the caller's transaction). */

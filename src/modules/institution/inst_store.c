@@ -85,7 +85,12 @@ enum err inst_get(struct db *db, struct arena *a, int64_t id, struct institution
     "AND (CAST($6 AS BIGINT) IS NULL OR i.fee_min_fen <= $6) "                                               \
     "AND (CAST($7 AS TEXT) IS NULL OR i.name LIKE '%' || $7 || '%' ESCAPE '\\') "                            \
     "AND (CAST($8 AS BIGINT) IS NULL OR (i.state = 'registered' AND i.registered_on <= $8)) "                \
-    "AND (CAST($9 AS BIGINT) IS NULL OR (i.lat IS NOT NULL AND i.lon IS NOT NULL)) "
+    "AND (CAST($9 AS BIGINT) IS NULL OR (i.lat IS NOT NULL AND i.lon IS NOT NULL)) "                         \
+    "AND (CAST($15 AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM classes c WHERE c.institution_id = i.id "     \
+    "AND c.closed_on IS NULL AND ((CASE c.type WHEN 'infant' THEN 1 WHEN 'toddler' THEN 2 WHEN 'older' "     \
+    "THEN 4 "                                                                                                \
+    "ELSE 8 END) & $15) <> 0 AND c.capacity > (SELECT COUNT(*) FROM children ch WHERE ch.class_id = c.id "   \
+    "AND ch.end_on IS NULL))) "
 
 #define DIST_EXPR "((i.lat - $10) * (i.lat - $10) + (i.lon - $11) * $12 * (i.lon - $11) * $12)"
 
@@ -123,8 +128,9 @@ enum err inst_list(struct db *db, struct arena *a, const struct inst_filter *f, 
         DBV_REAL(coslat * coslat > 0 ? coslat : 1e-9),
         DBV_INT(per),
         DBV_INT((int64_t)(page - 1) * per),
+        f->vacancy_types ? DBV_INT(f->vacancy_types) : DBV_NULL,
     };
-    enum err e = db_int_query(db, "SELECT COUNT(*) FROM institutions i " LIST_WHERE, v, 12, total);
+    enum err e = db_int_query(db, "SELECT COUNT(*) FROM institutions i " LIST_WHERE, v, DB_NPARAMS(v), total);
     if (e != OK) return e;
     const char *sql = f->near ? "SELECT " INST_COLS ", " DIST_EXPR INST_FROM LIST_WHERE "ORDER BY " DIST_EXPR
                                 ", i.id LIMIT $13 OFFSET $14"
@@ -289,4 +295,43 @@ enum err inst_set_location(struct db *db, const struct principal *who, int64_t i
 {
     struct location_ctx c = {who, id, expected_version, lat, lon};
     return db_tx(db, location_tx, &c);
+}
+
+enum err inst_vacancies(struct db *db, int64_t id, int64_t capacity[4], int64_t enrolled[4], unsigned *known)
+{
+    struct db_val v[] = {DBV_INT(id)};
+    struct db_rows *r = NULL;
+    *known = 0;
+    for (int t = 0; t < 4; t++)
+        capacity[t] = enrolled[t] = 0;
+    enum err e = db_query(db,
+                          "SELECT c.type, SUM(c.capacity), SUM((SELECT COUNT(*) FROM children ch "
+                          "WHERE ch.class_id = c.id AND ch.end_on IS NULL)) FROM classes c "
+                          "WHERE c.institution_id = $1 AND c.closed_on IS NULL GROUP BY c.type",
+                          v, 1, &r);
+    if (e != OK) return e;
+    int k;
+    while ((k = db_next(r)) == 1) {
+        const char *type = db_text(r, 0);
+        for (int t = 0; t < 4; t++)
+            if (type && strcmp(type, class_type_names[t]) == 0) {
+                capacity[t] = db_int(r, 1);
+                enrolled[t] = db_int(r, 2);
+                *known |= 1u << t;
+            }
+    }
+    e = k < 0 ? db_rows_err(r) : OK;
+    db_done(r);
+    return e;
+}
+
+unsigned inst_vacancy_types(int age_months)
+{
+    unsigned types = 0;
+    for (int t = 0; t < CLASS__COUNT; t++) {
+        int lo, hi;
+        class_type_ages(t, &lo, &hi);
+        if (age_months < 0 || (age_months >= lo && age_months <= hi)) types |= 1u << t;
+    }
+    return types;
 }

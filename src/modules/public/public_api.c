@@ -8,6 +8,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* {"infant": free places, …} for the class types the institution has recorded; NULL when none. */
+static json_t *vacancies_json(struct db *db, int64_t id)
+{
+    int64_t cap[4], enr[4];
+    unsigned known = 0;
+    if (inst_vacancies(db, id, cap, enr, &known) != OK || !known) return NULL;
+    json_t *j = json_object();
+    for (int t = 0; t < 4; t++)
+        if (known & (1u << t))
+            json_object_set_new(j, class_type_names[t], json_integer(cap[t] > enr[t] ? cap[t] - enr[t] : 0));
+    return j;
+}
+
 static json_t *public_json(const struct institution *i)
 {
     char filed[11];
@@ -98,6 +111,14 @@ enum err public_api_search(struct req *r, struct resp *out)
             f.lon = lon;
         }
     }
+    const char *vac = req_query(r, "vacancy");
+    if (vac && *vac) {
+        if (strcmp(vac, "1") != 0 && strcmp(vac, "true") != 0) {
+            fe_add(&r->fe, "vacancy", "应为 1 或 true");
+        } else {
+            f.vacancy_types = inst_vacancy_types(f.age_months);
+        }
+    }
     f.page = (int)q_int(r, "page", 1, 100000, 1);
     if (r->fe.n) return ERR_VALIDATION;
     struct institution *items;
@@ -109,6 +130,8 @@ enum err public_api_search(struct req *r, struct resp *out)
     for (int i = 0; i < n; i++) {
         json_t *j = public_json(&items[i]);
         if (f.near) json_object_set_new(j, "distance_km", json_real(round(items[i].distance_km * 100) / 100));
+        json_t *vj = vacancies_json(r->db, items[i].id);
+        if (vj) json_object_set_new(j, "vacancies", vj);
         json_array_append_new(arr, j);
     }
     return resp_json(r, out, 200,
@@ -123,6 +146,8 @@ enum err public_api_get(struct req *r, struct resp *out)
     if (e != OK) return e;
     if (strcmp(inst.state, "filed") != 0) return ERR_NOT_FOUND;
     json_t *j = public_json(&inst);
+    json_t *vj = vacancies_json(r->db, inst.id);
+    if (vj) json_object_set_new(j, "vacancies", vj);
     const char *dossier = NULL;
     json_t *fees = json_array();
     if (filing_approved_dossier(r->db, r->a, inst.id, &dossier) == OK) {

@@ -12,12 +12,12 @@
 #define PORTAL_PER_PAGE 20
 
 /* The query values the pager keeps. */
-static const char *const portal_keys[] = {"district",   "service_type", "inclusive",
-                                          "age_months", "max_fee",      NULL};
+static const char *const portal_keys[] = {"district", "service_type", "inclusive", "age_months",
+                                          "max_fee",  "vacancy",      NULL};
 
 /* The search as the user gave it: strings echoed back into the form. */
 struct portal_query {
-    const char *district, *service_type, *inclusive, *age_months, *max_fee;
+    const char *district, *service_type, *inclusive, *age_months, *max_fee, *vacancy;
 };
 
 /* Fill f from the query; every bad value goes to fe (shown above the form). */
@@ -50,6 +50,12 @@ static void portal_parse(struct req *r, const struct district *ds, int nd, const
         fe_add(&r->fe, "max_fee", "月费上限应为 0 到 1000000 之间的整数（元）");
     else
         f->max_fee_fen = v < 0 ? -1 : v * 100;
+    if (q->vacancy && q->vacancy[0]) {
+        if (strcmp(q->vacancy, "1") == 0)
+            f->vacancy_types = inst_vacancy_types(f->age_months);
+        else
+            fe_add(&r->fe, "vacancy", "请勾选或不勾选“只看有空位”");
+    }
     if (!page_parse_int(req_query(r, "page"), 1, 100000, 1, page)) fe_add(&r->fe, "page", "页码无效");
     f->page = (int)*page;
 }
@@ -81,10 +87,35 @@ static void portal_form(struct html *h, const struct district *ds, int nd, const
              "<input type=\"text\" id=\"max_fee\" name=\"max_fee\" inputmode=\"numeric\" pattern=\"[0-9]*\" "
              "maxlength=\"7\" autocomplete=\"off\"");
     html_attr(h, "value", q->max_fee);
-    html_lit(h, "></div>\n</div>\n<button type=\"submit\">搜索</button>\n</form>\n");
+    html_lit(h,
+             "></div>\n<div class=\"field\"><label for=\"vacancy\"><input type=\"checkbox\" id=\"vacancy\" "
+             "name=\"vacancy\" value=\"1\"");
+    if (q->vacancy && strcmp(q->vacancy, "1") == 0) html_lit(h, " checked");
+    html_lit(
+        h,
+        "> 只看有空位（按宝宝月龄）</label></div>\n</div>\n<button type=\"submit\">搜索</button>\n</form>\n");
 }
 
-static void portal_result(struct html *h, const struct institution *in)
+/* Free places by class type, as recorded by the institution; nothing when it has recorded no classes. */
+static void portal_vacancies(struct html *h, struct db *db, int64_t id)
+{
+    int64_t cap[4], enr[4];
+    unsigned known = 0;
+    if (inst_vacancies(db, id, cap, enr, &known) != OK || !known) return;
+    html_lit(h, "<p class=\"meta\">空位：");
+    bool first = true;
+    for (int t = 0; t < CLASS__COUNT; t++) {
+        if (!(known & (1u << t))) continue;
+        if (!first) html_lit(h, "，");
+        first = false;
+        html_text(h, class_type_names_zh[t]);
+        html_lit(h, " ");
+        html_int(h, cap[t] > enr[t] ? cap[t] - enr[t] : 0);
+    }
+    html_lit(h, "</p>\n");
+}
+
+static void portal_result(struct html *h, struct db *db, const struct institution *in)
 {
     html_lit(h, "<li><h3><a href=\"/institutions/");
     html_int(h, in->id);
@@ -110,7 +141,9 @@ static void portal_result(struct html *h, const struct institution *in)
         html_yuan(h, in->fee_min_fen);
         html_lit(h, " 元起");
     }
-    html_lit(h, "</p></li>\n");
+    html_lit(h, "</p>\n");
+    portal_vacancies(h, db, in->id);
+    html_lit(h, "</li>\n");
 }
 
 enum err page_portal(struct req *r, struct resp *out)
@@ -119,8 +152,9 @@ enum err page_portal(struct req *r, struct resp *out)
     int nd = 0;
     enum err e = district_list(r->db, r->a, &ds, &nd);
     if (e != OK) return e;
-    struct portal_query q = {req_query(r, "district"), req_query(r, "service_type"),
-                             req_query(r, "inclusive"), req_query(r, "age_months"), req_query(r, "max_fee")};
+    struct portal_query q = {req_query(r, "district"),  req_query(r, "service_type"),
+                             req_query(r, "inclusive"), req_query(r, "age_months"),
+                             req_query(r, "max_fee"),   req_query(r, "vacancy")};
     struct inst_filter f;
     inst_filter_init(&f);
     f.state = "filed";
@@ -157,7 +191,7 @@ enum err page_portal(struct req *r, struct resp *out)
         if (n > 0) {
             html_lit(&h, "<ul class=\"results\">\n");
             for (int i = 0; i < n; i++)
-                portal_result(&h, &items[i]);
+                portal_result(&h, r->db, &items[i]);
             html_lit(&h, "</ul>\n");
         }
         page_pager(&h, r, page, PORTAL_PER_PAGE, total, portal_keys);
@@ -240,7 +274,9 @@ enum err page_public_institution(struct req *r, struct resp *out)
     page_ages(&h, in.min_age_months, in.max_age_months);
     html_lit(&h, "</dd>\n<dt>托位数</dt><dd>");
     html_int(&h, in.places);
-    html_lit(&h, " 个</dd>\n</dl>\n<h2>收费标准</h2>\n");
+    html_lit(&h, " 个</dd>\n</dl>\n");
+    portal_vacancies(&h, r->db, in.id);
+    html_lit(&h, "<h2>收费标准</h2>\n");
     public_fees(&h, dossier);
     page_end(&h);
     return resp_html(r, out, 200, &h);

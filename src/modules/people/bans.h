@@ -1,0 +1,28 @@
+/* The ban register (禁入名单) and bad credit records of persons. ID numbers are sealed and matched by keyed
+ * hash; no page or API lists them (only masked forms). */
+#ifndef TUOYU_BANS_H
+#define TUOYU_BANS_H
+#include "auth/auth.h"
+#include "db/db.h"
+#include "http/http.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Check an ID number against the register inside the caller's transaction and record the check (ban_checks)
+ * with its purpose ("hire", "yearly", "official") and audit it. *ban_id gets the matching ban (0: clear). A
+ * ban matches while it is lifetime, or term with ends_on >= today, and not revoked. */
+enum err ban_check_in_tx(struct db *db, struct arena *a, const struct principal *who, int64_t inst_id,
+                         const char *id_number, const char *name, const char *purpose, int64_t *ban_id);
+
+enum err ban_api_add(struct req *r, struct resp *out);     /* POST /api/v1/bans */
+enum err ban_api_list(struct req *r, struct resp *out);    /* GET  /api/v1/bans */
+enum err ban_api_check(struct req *r, struct resp *out);   /* POST /api/v1/bans/check */
+enum err ban_api_matches(struct req *r, struct resp *out); /* GET  /api/v1/ban-matches */
+enum err credit_api_add(struct req *r, struct resp *out);  /* POST /api/v1/person-credit-records */
+enum err credit_api_list(struct req *r, struct resp *out); /* GET  /api/v1/person-credit-records */
+enum err page_bans(struct req *r, struct resp *out);       /* GET  /dash/bans */
+enum err page_bans_post(struct req *r,
+                        struct resp *out); /* POST /dash/bans (form: record a ban or check a number) */
+
+#endif
