@@ -83,6 +83,14 @@ enum err token_lookup(struct db *db, struct arena *a, const char *token, struct 
  * ("system"). before/after are JSON texts or NULL; they must not contain ID numbers in clear. */
 enum err audit_append(struct db *db, const struct principal *actor, const char *action, const char *entity,
                       int64_t entity_id, const char *before, const char *after);
+/* Bulk appends (an import's single transaction): between begin and end, audit_append keeps the chain's head
+ * in memory after reading it once, and end writes it back — one update of audit_head instead of one per entry
+ * (thousands of updates of one row in one PostgreSQL transaction slow every later statement). end must run
+ * inside the same transaction, before it commits; after a rollback call it anyway (it then does nothing
+ * useful, and the transaction's end discards it). Per thread. */
+void audit_bulk_begin(void);
+enum err audit_bulk_end(struct db *db);
+
 /* Walk the chain from the start. OK when intact; otherwise ERR_STATE and *bad_seq = first bad entry. */
 enum err audit_verify(struct db *db, int64_t *checked, int64_t *bad_seq);
 

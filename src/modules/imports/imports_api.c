@@ -585,8 +585,10 @@ static enum err import_tx(struct db *db, void *p)
     /* One compliance refresh for the whole file instead of one per row (each reads the institution's
      * people: per row that would grow with the square of the file). */
     compliance_defer_begin();
-    /* One institution lock for the whole file, taken before any row's savepoint. */
+    /* One institution lock for the whole file, taken before any row's savepoint, and one update of the audit
+     * chain's head. */
     e = people_bulk_begin(db, run->inst_id);
+    audit_bulk_begin();
     for (int row = 1; row < csv->nrows && e == OK; row++) {
         if (row_blank(csv->rows[row], csv->nfields[row])) continue;
         e = import_row(db, run, row, classes, nclasses, &seen, &scratch);
@@ -596,6 +598,8 @@ static enum err import_tx(struct db *db, void *p)
     /* Always ended: the deferral is per thread and would outlive this request. After a failure its refresh
      * is wasted (the transaction rolls back) and its result does not matter. */
     people_bulk_end();
+    enum err a = audit_bulk_end(db);
+    if (e == OK) e = a;
     enum err c = compliance_defer_end(db, &scratch, clock_now());
     if (e == OK) e = c;
     if (e != OK) goto done;
