@@ -3,6 +3,7 @@
 #include "auth/auth.h"
 #include "auth/pii.h"
 #include "modules/compliance/compliance.h"
+#include "modules/people/bans.h"
 #include "core/arena.h"
 #include "core/log.h"
 #include "db/db.h"
@@ -155,6 +156,18 @@ static int need_keys(const char *db_url, bool create)
     return 1;
 }
 
+/* Whether any sealed personal data is stored (then only the original key file can open it). */
+static bool holds_personal_data(struct db *db)
+{
+    int64_t n = 1;
+    db_int_query(
+        db,
+        "SELECT (SELECT COUNT(*) FROM staff) + (SELECT COUNT(*) FROM children) + (SELECT COUNT(*) FROM bans) "
+        "+ (SELECT COUNT(*) FROM person_credit_records)",
+        NULL, 0, &n);
+    return n > 0;
+}
+
 static int cmd_init(int argc, char **argv)
 {
     struct opts o = {0};
@@ -197,9 +210,12 @@ static int cmd_serve(int argc, char **argv)
     if ((o.threads && (cfg.threads < 1 || cfg.threads > 256)) ||
         (o.per_ip_limit && (cfg.per_ip_limit < 1 || cfg.per_ip_limit > 100000)))
         return bad("bad number", o.threads ? o.threads : o.per_ip_limit);
+    if (!server_listen_valid(cfg.listen)) return bad("bad --listen address", cfg.listen);
     struct db *db;
     if ((rc = open_db(o.db, &db, false))) return rc;
-    if ((rc = need_keys(o.db, false))) {
+    /* A database that holds no sealed personal data yet may get its key file now; one that does must have it.
+     */
+    if ((rc = need_keys(o.db, !holds_personal_data(db)))) {
         db_close(db);
         return rc;
     }
@@ -327,6 +343,14 @@ static int cmd_compliance_run(int argc, char **argv)
     if (!o.db) return bad("missing --db", NULL);
     struct db *db;
     if ((rc = open_db(o.db, &db, false))) return rc;
+    /* The yearly ban re-check needs the key file to open the sealed ID numbers; without one nothing is
+     * sealed. */
+    int checked = 0, matches = 0;
+    enum err y = pii_init(o.db, false) == OK ? people_yearly_ban_checks(db, &checked, &matches) : OK;
+    if (y != OK)
+        fprintf(stderr, "tuoyu: yearly ban re-check stopped (%s)\n", err_name(y));
+    else if (checked)
+        printf("yearly ban re-check: %d persons checked, %d matched\n", checked, matches);
     int count = 0;
     enum err e = compliance_refresh_all(db, &count);
     db_close(db);

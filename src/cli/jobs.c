@@ -3,6 +3,7 @@
 #include "core/log.h"
 #include "db/db.h"
 #include "modules/compliance/compliance.h"
+#include "modules/people/bans.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -24,6 +25,12 @@ static void *daily(void *arg)
         struct db *db = NULL;
         int count = 0;
         if (db_open_existing(url, &db) == OK) {
+            int checked = 0, matches = 0;
+            enum err y = people_yearly_ban_checks(db, &checked, &matches);
+            if (y != OK || checked)
+                log_msg(y == OK ? LOG_INFO : LOG_WARN,
+                        "yearly ban re-check: %d persons checked, %d matched (%s)", checked, matches,
+                        err_name(y));
             enum err e = compliance_refresh_all(db, &count);
             if (e == OK)
                 log_msg(LOG_INFO, "daily compliance: %d institutions evaluated", count);

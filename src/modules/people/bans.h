@@ -15,6 +15,10 @@
 enum err ban_check_in_tx(struct db *db, struct arena *a, const struct principal *who, int64_t inst_id,
                          const char *id_number, const char *name, const char *purpose, int64_t *ban_id);
 
+/* The daily job's yearly re-check of every employed person whose last clear check is older than
+ * ban_recheck_days (yearly.c); each check its own audited transaction. *checked and *matches count them. */
+enum err people_yearly_ban_checks(struct db *db, int *checked, int *matches);
+
 enum err ban_api_add(struct req *r, struct resp *out);     /* POST /api/v1/bans */
 enum err ban_api_list(struct req *r, struct resp *out);    /* GET  /api/v1/bans */
 enum err ban_api_check(struct req *r, struct resp *out);   /* POST /api/v1/bans/check */
