@@ -52,14 +52,15 @@ static void per1000_cell(struct html *h, int64_t v)
 
 static void dash_table(struct html *h, const struct dash_row *rows, int n)
 {
-    int64_t reg = 0, filed = 0, places = 0, incl = 0, pop = 0, pop_places = 0;
+    int64_t reg = 0, filed = 0, places = 0, incl = 0, pop = 0, pop_places = 0, viol = 0;
     bool unknown = false;
     html_lit(
         h, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"各区县统计\"><table>\n"
            "<thead><tr><th scope=\"col\">区县</th><th scope=\"col\" class=\"num\">已登记未备案</th>"
            "<th scope=\"col\" class=\"num\">已备案</th><th scope=\"col\" class=\"num\">托位</th>"
            "<th scope=\"col\" class=\"num\">普惠（已备案）</th><th scope=\"col\" class=\"num\">常住人口</th>"
-           "<th scope=\"col\" class=\"num\">每千人口托位</th></tr></thead>\n<tbody>\n");
+           "<th scope=\"col\" class=\"num\">每千人口托位</th>"
+           "<th scope=\"col\" class=\"num\">未整改违规</th></tr></thead>\n<tbody>\n");
     for (int i = 0; i < n; i++) {
         const struct inst_count *c = rows[i].c;
         html_lit(h, "<tr><th scope=\"row\">");
@@ -83,7 +84,10 @@ static void dash_table(struct html *h, const struct dash_row *rows, int n)
             html_lit(h, "不详");
         html_lit(h, "</td><td class=\"num\">");
         per1000_cell(h, rows[i].per1000_x100);
+        html_lit(h, "</td><td class=\"num\">");
+        html_int(h, c->open_violations);
         html_lit(h, "</td></tr>\n");
+        viol += c->open_violations;
         reg += c->registered;
         filed += c->filed;
         places += c->places;
@@ -111,6 +115,8 @@ static void dash_table(struct html *h, const struct dash_row *rows, int n)
         html_lit(h, "</td><td class=\"num\">");
         per1000_cell(h, per1000_x100(pop_places, pop));
         if (unknown) html_lit(h, "*");
+        html_lit(h, "</td><td class=\"num\">");
+        html_int(h, viol);
         html_lit(h, "</td></tr></tfoot>\n");
     }
     html_lit(h, "</table></div>\n");

@@ -28,6 +28,7 @@ struct institution {
     bool has_location;
     double lat, lon;
     double distance_km; /* set by searches with near */
+    bool home_based;    /* provider kind 家庭托育点 */
 };
 
 struct inst_event {
@@ -69,16 +70,23 @@ enum err inst_history(struct db *db, struct arena *a, int64_t id, struct inst_ev
 enum err inst_history_add(struct db *db, int64_t id, const char *actor, const char *action,
                           const char *changes);
 
-/* Set the map location of an institution whose version is still expected_version (optimistic concurrency:
- * two officials editing at once → the second gets ERR_CONFLICT). Writes history and audit; ERR_NOT_FOUND
- * when absent. */
-enum err inst_set_location(struct db *db, const struct principal *who, int64_t id, int64_t expected_version,
-                           double lat, double lon);
+/* What officials may correct on an institution beyond its registration. */
+struct inst_edit {
+    bool has_location;
+    double lat, lon;
+    const char *provider_kind; /* "institution" | "home_based"; NULL: unchanged */
+};
+/* Apply ed to an institution whose version is still expected_version (optimistic concurrency: two officials
+ * editing at once → the second gets ERR_CONFLICT). Writes history and audit, and re-evaluates compliance when
+ * the provider kind changes; ERR_NOT_FOUND when absent. */
+enum err inst_edit(struct db *db, const struct principal *who, int64_t id, int64_t expected_version,
+                   const struct inst_edit *ed);
 
 /* Counts for dashboards: institutions per state for a district (NULL: city). */
 struct inst_count {
     const char *district_code, *district_name;
     int64_t registered, filed, places, inclusive_filed;
+    int64_t open_violations; /* compliance findings of severity violation not yet resolved */
 };
 /* One row per district (ordered as the reference table), limited to district when given. */
 enum err inst_counts(struct db *db, struct arena *a, const char *district, struct inst_count **rows, int *n);

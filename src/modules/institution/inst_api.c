@@ -32,6 +32,7 @@ json_t *inst_to_json(const struct institution *i)
         json_object_set_new(j, "filing_status", json_string(i->current_filing_status));
     if (i->has_location)
         json_object_set_new(j, "location", json_pack("{s:f, s:f}", "lat", i->lat, "lon", i->lon));
+    json_object_set_new(j, "provider_kind", json_string(i->home_based ? "home_based" : "institution"));
     return j;
 }
 
@@ -131,13 +132,27 @@ enum err inst_api_patch(struct req *r, struct resp *out)
     if (e != OK) return e;
     int64_t version = 0;
     struct patch_location loc = {0, 0, false};
+    int kind = -1;
+    bool loc_given = false;
+    static const char *const kinds[] = {"institution", "home_based", NULL};
     struct jspec spec[] = {
         JS_INT("version", &version, 1, INT64_MAX),
-        JS_OBJECT("location", each_location, &loc),
+        {.name = "location",
+         .type = JT_OBJECT,
+         .flags = JS_OPTIONAL,
+         .each = each_location,
+         .ctx = &loc,
+         .present = &loc_given},
+        {.name = "provider_kind", .type = JT_ENUM, .flags = JS_OPTIONAL, .dst = &kind, .values = kinds},
         JS_END,
     };
     if (!jspec_parse(body, spec, "", &r->fe)) return ERR_VALIDATION;
-    e = inst_set_location(r->db, r->who, inst.id, version, loc.lat, loc.lon);
+    if (!loc_given && kind < 0) {
+        fe_add(&r->fe, "location", "请至少修改一项：location 或 provider_kind");
+        return ERR_VALIDATION;
+    }
+    struct inst_edit ed = {loc_given, loc.lat, loc.lon, kind >= 0 ? kinds[kind] : NULL};
+    e = inst_edit(r->db, r->who, inst.id, version, &ed);
     if (e == ERR_CONFLICT) r->error_detail = "该机构已被他人修改（版本已变化），请刷新后重试";
     if (e != OK) return e;
     e = inst_get(r->db, r->a, inst.id, &inst);
@@ -244,11 +259,12 @@ enum err dashboard_api(struct req *r, struct resp *out)
         registered += rows[i].registered;
         filed += rows[i].filed;
         places += rows[i].places;
-        json_array_append_new(arr, json_pack("{s:s, s:s, s:I, s:I, s:I, s:I}", "district_code",
+        json_array_append_new(arr, json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "district_code",
                                              rows[i].district_code, "district_name", rows[i].district_name,
                                              "registered", (json_int_t)rows[i].registered, "filed",
                                              (json_int_t)rows[i].filed, "places", (json_int_t)rows[i].places,
-                                             "inclusive_filed", (json_int_t)rows[i].inclusive_filed));
+                                             "inclusive_filed", (json_int_t)rows[i].inclusive_filed,
+                                             "open_violations", (json_int_t)rows[i].open_violations));
     }
     /* Overdue: submitted filings past their decision day. */
     struct filing_row *items;

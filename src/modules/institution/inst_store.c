@@ -1,11 +1,13 @@
 /* SQL of the registry: institutions, their history, districts and dashboard counts. */
 #include "auth/auth.h"
 #include "core/clock.h"
+#include "modules/compliance/compliance.h"
 #include "modules/filing/filing.h"
 #include "modules/institution/inst.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define INST_COLS                                                                                            \
@@ -13,11 +15,11 @@
     "i.authority, "                                                                                          \
     "i.registered_on, i.state, i.version, i.created_at, i.updated_at, i.filing_number, i.filed_on, "         \
     "i.current_filing_id, f.status, i.service_types, i.inclusive, i.places, i.min_age_months, "              \
-    "i.max_age_months, i.fee_min_fen, i.lat, i.lon"
+    "i.max_age_months, i.fee_min_fen, i.lat, i.lon, i.provider_kind"
 #define INST_FROM                                                                                            \
     " FROM institutions i JOIN districts d ON d.code = i.district_code "                                     \
     "LEFT JOIN filings f ON f.id = i.current_filing_id "
-#define NCOLS 26
+#define NCOLS 27
 
 static void read_inst(struct db_rows *r, struct arena *a, struct institution *o)
 {
@@ -49,6 +51,7 @@ static void read_inst(struct db_rows *r, struct arena *a, struct institution *o)
     o->has_location = !db_isnull(r, 24) && !db_isnull(r, 25);
     o->lat = o->has_location ? db_real(r, 24) : 0;
     o->lon = o->has_location ? db_real(r, 25) : 0;
+    o->home_based = db_text(r, 26) && strcmp(db_text(r, 26), "home_based") == 0;
 }
 
 void inst_filter_init(struct inst_filter *f)
@@ -202,7 +205,9 @@ enum err inst_counts(struct db *db, struct arena *a, const char *district, struc
         "COALESCE(SUM(CASE WHEN i.state = 'registered' THEN 1 ELSE 0 END), 0), "
         "COALESCE(SUM(CASE WHEN i.state = 'filed' THEN 1 ELSE 0 END), 0), "
         "COALESCE(SUM(CASE WHEN i.state = 'filed' THEN i.places ELSE 0 END), 0), "
-        "COALESCE(SUM(CASE WHEN i.state = 'filed' AND i.inclusive = 1 THEN 1 ELSE 0 END), 0) "
+        "COALESCE(SUM(CASE WHEN i.state = 'filed' AND i.inclusive = 1 THEN 1 ELSE 0 END), 0), "
+        "(SELECT COUNT(*) FROM compliance_findings cf JOIN institutions i2 ON i2.id = cf.institution_id "
+        "WHERE i2.district_code = d.code AND cf.resolved_at IS NULL AND cf.severity = 'violation') "
         "FROM districts d LEFT JOIN institutions i ON i.district_code = d.code "
         "WHERE CAST($1 AS TEXT) IS NULL OR d.code = $1 GROUP BY d.code, d.name, d.sort ORDER BY d.sort",
         v, 1, &r);
@@ -218,6 +223,7 @@ enum err inst_counts(struct db *db, struct arena *a, const char *district, struc
         c->filed = db_int(r, 3);
         c->places = db_int(r, 4);
         c->inclusive_filed = db_int(r, 5);
+        c->open_violations = db_int(r, 6);
     }
     e = k < 0 ? db_rows_err(r) : OK;
     db_done(r);
@@ -261,40 +267,57 @@ enum err district_name(struct db *db, struct arena *a, const char *code, const c
     return e;
 }
 
-struct location_ctx {
+struct edit_ctx {
     const struct principal *who;
     int64_t id, version;
-    double lat, lon;
+    const struct inst_edit *ed;
 };
 
-static enum err location_tx(struct db *db, void *p)
+static enum err edit_tx(struct db *db, void *p)
 {
-    struct location_ctx *c = p;
-    struct db_val v[] = {DBV_INT(c->id), DBV_INT(c->version), DBV_REAL(c->lat), DBV_REAL(c->lon),
-                         DBV_INT(clock_now())};
-    enum err e = db_exec(db,
-                         "UPDATE institutions SET lat = $3, lon = $4, updated_at = $5, version = version + 1 "
-                         "WHERE id = $1 AND version = $2",
-                         v, DB_NPARAMS(v));
+    struct edit_ctx *c = p;
+    const struct inst_edit *ed = c->ed;
+    struct db_val v[] = {
+        DBV_INT(c->id),       DBV_INT(c->version),        DBV_REAL(ed->lat),          DBV_REAL(ed->lon),
+        DBV_INT(clock_now()), DBV_BOOL(ed->has_location), DBV_TEXT(ed->provider_kind)};
+    enum err e =
+        db_exec(db,
+                "UPDATE institutions SET "
+                "lat = CASE WHEN CAST($6 AS BIGINT) = 1 THEN CAST($3 AS DOUBLE PRECISION) ELSE lat END, "
+                "lon = CASE WHEN CAST($6 AS BIGINT) = 1 THEN CAST($4 AS DOUBLE PRECISION) ELSE lon END, "
+                "provider_kind = COALESCE(CAST($7 AS TEXT), provider_kind), "
+                "updated_at = $5, version = version + 1 WHERE id = $1 AND version = $2",
+                v, DB_NPARAMS(v));
     if (e != OK) return e;
     if (db_changes(db) != 1) {
         int64_t n = 0;
         e = db_int_query(db, "SELECT COUNT(*) FROM institutions WHERE id = $1", v, 1, &n);
         return e != OK ? e : n ? ERR_CONFLICT : ERR_NOT_FOUND;
     }
-    char after[128];
-    snprintf(after, sizeof after, "{\"location\":{\"lat\":%.6f,\"lon\":%.6f},\"version\":%lld}", c->lat,
-             c->lon, (long long)c->version + 1);
-    e = inst_history_add(db, c->id, c->who ? c->who->username : "system", "location_set", after);
-    if (e != OK) return e;
-    return audit_append(db, c->who, "institution.location", "institution", c->id, NULL, after);
+    json_t *after = json_pack("{s:I}", "version", (json_int_t)c->version + 1);
+    if (ed->has_location)
+        json_object_set_new(after, "location", json_pack("{s:f, s:f}", "lat", ed->lat, "lon", ed->lon));
+    if (ed->provider_kind) json_object_set_new(after, "provider_kind", json_string(ed->provider_kind));
+    char *txt = json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(9));
+    json_decref(after);
+    e = inst_history_add(db, c->id, c->who ? c->who->username : "system", "edited", txt);
+    if (e == OK) e = audit_append(db, c->who, "institution.edit", "institution", c->id, NULL, txt);
+    /* A change of provider kind changes the thresholds that apply (home-based points: 5 children, 1:3). */
+    if (e == OK && ed->provider_kind) {
+        struct arena a;
+        arena_init(&a, 0);
+        e = compliance_refresh_in_tx(db, &a, c->id, clock_now());
+        arena_free(&a);
+    }
+    free(txt);
+    return e;
 }
 
-enum err inst_set_location(struct db *db, const struct principal *who, int64_t id, int64_t expected_version,
-                           double lat, double lon)
+enum err inst_edit(struct db *db, const struct principal *who, int64_t id, int64_t expected_version,
+                   const struct inst_edit *ed)
 {
-    struct location_ctx c = {who, id, expected_version, lat, lon};
-    return db_tx(db, location_tx, &c);
+    struct edit_ctx c = {who, id, expected_version, ed};
+    return db_tx(db, edit_tx, &c);
 }
 
 enum err inst_vacancies(struct db *db, int64_t id, int64_t capacity[4], int64_t enrolled[4], unsigned *known)
