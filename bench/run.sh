@@ -22,6 +22,8 @@ cleanup() {
 trap cleanup EXIT
 
 "$BIN" demo --db "$tmp/demo.db" >/dev/null 2>&1
+# Both engines serve the same data with the same key file (personal data is sealed with it).
+export TUOYU_KEY_FILE=$tmp/demo.db.keys
 scripts/pg-cluster.sh start "$tmp/pg" "$PGPORT" >/dev/null
 createdb -h 127.0.0.1 -p "$PGPORT" -U postgres tuoyu
 PGURL="postgresql://postgres@127.0.0.1:$PGPORT/tuoyu"

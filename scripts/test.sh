@@ -202,6 +202,12 @@ run_meson_suite unit unit
 run_meson_suite "store (sqlite)" store "TUOYU_TEST_DB=$logs/store.db"
 run_node_tests "http (sqlite)" 2 tests/http/*.test.mjs
 
+# The deployment files: systemd-analyze verify and nginx -t (tests/deploy/check.sh prints ok / not ok lines).
+t0=$SECONDS
+TUOYU_BIN=$BUILD_ABS/tuoyu tests/deploy/check.sh >"$logs/deploy.log" 2>&1
+cat "$logs/deploy.log"
+count_part deploy "$(grep -c '^ok - ' "$logs/deploy.log")" "$(grep -c '^not ok - ' "$logs/deploy.log")" 0 "$t0"
+
 if [ -n "${TUOYU_SKIP_PG:-}" ]; then
     say "SKIPPED!!! PostgreSQL part: store and HTTP tests on PostgreSQL (TUOYU_SKIP_PG=$TUOYU_SKIP_PG)"
 else

@@ -249,9 +249,9 @@ int cli_copy(const char *from_url, const char *to_url)
                 (long long)bad);
         goto done;
     }
+    carry_keys(from_url, to_url);
     printf("copy verified: %lld rows in %zu tables, audit chain intact (%lld entries)\n", (long long)rows,
            NTABLES, (long long)checked);
-    carry_keys(from_url, to_url);
     rc = 0;
 done:
     db_close(from);

@@ -105,6 +105,8 @@ struct server_config {
     unsigned conn_limit, per_ip_limit, timeout_s;
     size_t conn_memory_limit;
 };
+/* Whether listen is a usable "host:port" ("127.0.0.1:8080", "[::1]:8080"). Pure. */
+bool server_listen_valid(const char *listen);
 /* Run until SIGTERM/SIGINT; finishes in-flight requests and returns OK. */
 enum err server_run(const struct server_config *cfg);
 

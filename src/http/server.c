@@ -243,6 +243,12 @@ static bool parse_listen(const char *listen, struct sockaddr_storage *ss)
     return inet_pton(AF_INET, host, &s4->sin_addr) == 1;
 }
 
+bool server_listen_valid(const char *listen)
+{
+    struct sockaddr_storage ss;
+    return listen && parse_listen(listen, &ss);
+}
+
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
     (void)cls;

@@ -6,12 +6,13 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import test, { after, before } from 'node:test';
 import { Server, cli, errorFields, expectError, expectStatus, show } from './harness.mjs';
+import { isPg, sql as harnessSql } from './harness.mjs';
 import { addOperator, cstDay, idNumber, register, withBadIdCheckChar } from './fixtures.mjs';
 
 /** A valid ID number from a sequence number (and a birth date). */
 const idOf = (seq, birth = '1985-01-01') => idNumber(birth, seq);
 const masked = (id) => `${id.slice(0, 4)}**********${id.slice(14)}`;
-const sql = (db, q) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
+const sql = (db, q) => harnessSql(db, q);
 
 let serial = 300;
 const banBody = (over = {}) => ({
@@ -73,7 +74,8 @@ test('a county official records a ban: 201 with the masked number and the offici
   expectStatus(city, 201);
   assert.equal(city.json.district_code, null);
   // Sealed at rest: neither the digits nor their plain SHA-256.
-  const row = sql(srv.db, `SELECT hex(id_enc) || ' ' || id_hash FROM bans WHERE id = ${res.json.id}`);
+  const hex = isPg(srv.db) ? "upper(encode(id_enc, 'hex'))" : 'hex(id_enc)';
+  const row = sql(srv.db, `SELECT ${hex} || ' ' || id_hash FROM bans WHERE id = ${res.json.id}`);
   assert.ok(!row.includes(Buffer.from(body.id_number).toString('hex').toUpperCase()), 'stored in clear');
   assert.ok(!row.includes(crypto.createHash('sha256').update(body.id_number).digest('hex')), 'an unkeyed hash');
 });

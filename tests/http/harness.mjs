@@ -32,6 +32,12 @@ export const REQUEST_TIMEOUT_MS = 20000 * SLOW;
 
 /** The PostgreSQL cluster of PG mode (postgresql://user@host:port, no database), or '' for SQLite. */
 export const PG = (process.env.TUOYU_TEST_PG || '').replace(/\/+$/, '');
+/* Personal data is sealed with a key file outside the database: beside a SQLite file by default; for
+ * PostgreSQL databases, one key file per test process (tuoyu init creates it). */
+if (PG && !process.env.TUOYU_KEY_FILE) {
+  process.env.TUOYU_KEY_FILE = path.join(os.tmpdir(), `tuoyu-test-${process.pid}.keys`);
+  process.on('exit', () => fs.rmSync(process.env.TUOYU_KEY_FILE, { force: true }));
+}
 /** The engine of the databases freshDb() makes: 'postgresql' or 'sqlite'. */
 export const ENGINE = PG ? 'postgresql' : 'sqlite';
 const PG_CLUSTER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../scripts/pg-cluster.sh');

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import test, { after, before } from 'node:test';
 import { Server, expectError, show } from './harness.mjs';
+import { sql as harnessSql } from './harness.mjs';
 import {
   cstDay,
   csvText,
@@ -26,7 +27,7 @@ before(async () => {
 });
 after(async () => srv && srv.cleanup());
 
-const sql = (q) => execFileSync('sqlite3', [srv.db, q], { encoding: 'utf8' }).trim();
+const sql = (q) => harnessSql(srv.db, q);
 const staffPath = (id, dry) => `/api/v1/institutions/${id}/imports/staff${dry ? '?dry_run=1' : ''}`;
 const childrenPath = (id, dry) => `/api/v1/institutions/${id}/imports/children${dry ? '?dry_run=1' : ''}`;
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import test, { after, before } from 'node:test';
-import { Server, show } from './harness.mjs';
+import { ENGINE, Server, show } from './harness.mjs';
 import { cstDay, csvText, fileInstitution, idNumber, toGbk } from './fixtures.mjs';
 
 let srv;
@@ -149,7 +149,7 @@ before(async () => {
 });
 after(async () => srv && srv.cleanup());
 
-test('the scan sees what is stored in clear: names are in the database bytes', () => {
+test('the scan sees what is stored in clear: names are in the database bytes', { skip: ENGINE === 'postgresql' && 'the byte scan reads the SQLite files; on PostgreSQL the same sealing code stores the same bytes (store tests)' }, () => {
   // Without this the scans below could pass by reading the wrong files.
   const all = Buffer.concat(dbFiles().map(([, b]) => b));
   assert.ok(all.length > 0);
@@ -192,7 +192,7 @@ test('the public portal shows no personal name, in pages or JSON', async () => {
   assert.ok(sawInstitution, 'the filed institution is not on the portal: the check above proves nothing');
 });
 
-test('after a clean stop, the database files hold no ID number or phone in clear, nor does the log', async () => {
+test('after a clean stop, the database files hold no ID number or phone in clear, nor does the log', { skip: ENGINE === 'postgresql' && 'the byte scan reads the SQLite files; the log check runs on SQLite' }, async () => {
   // While the server runs, the newest pages sit in the WAL; after the stop, in the database file.
   for (const [f, bytes] of dbFiles()) scan(bytes, `${f} (running)`);
   await srv.stop();

@@ -5,12 +5,13 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import test, { after, before } from 'node:test';
 import { Server, cli, errorFields, expectError, expectStatus, show } from './harness.mjs';
+import { isPg, sql as harnessSql } from './harness.mjs';
 import { addOperator, allKeys, idNumber, register, withBadIdCheckChar } from './fixtures.mjs';
 
 /** A valid ID number from a sequence number (and a birth date); the server never gives it back. */
 const idOf = (seq, birth = '1990-01-01') => idNumber(birth, seq);
 const masked = (id) => `${id.slice(0, 4)}**********${id.slice(14)}`;
-const sql = (db, q) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
+const sql = (db, q) => harnessSql(db, q);
 
 let srv;
 const ctx = {};
@@ -66,7 +67,8 @@ test('an operator adds a staff member and gets masked ID number and phone back, 
   const keys = allKeys(res.json);
   assert.ok(!keys.has('id_number') && !keys.has('phone'), `clear-value keys in ${[...keys]}`);
   // At rest: sealed, not in clear, and not a plain hash either.
-  const row = sql(srv.db, `SELECT hex(id_enc) || ' ' || id_masked || ' ' || hex(phone_enc) FROM staff WHERE id = ${s.id}`);
+  const hex = (c) => (isPg(srv.db) ? `upper(encode(${c}, 'hex'))` : `hex(${c})`);
+  const row = sql(srv.db, `SELECT ${hex('id_enc')} || ' ' || id_masked || ' ' || ${hex('phone_enc')} FROM staff WHERE id = ${s.id}`);
   assert.ok(!row.includes(Buffer.from(body.id_number).toString('hex').toUpperCase()), 'ID number stored in clear');
   assert.ok(!row.includes(Buffer.from(body.phone).toString('hex').toUpperCase()), 'phone stored in clear');
 });

@@ -63,7 +63,7 @@ static void test_schema_check_after_migrate_is_ok(void **state)
     (void)state;
     int version = -1;
     assert_int_equal(db_schema_check(db, &version), OK);
-    assert_int_equal(version, 1);
+    assert_true(version >= 1); /* schema_check's OK says it is this binary's latest */
     assert_int_equal(db_migrate(db), OK); /* again: nothing to do */
     assert_int_equal(db_schema_check(db, &version), OK);
 }
