@@ -14,16 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Shared with bans_pages.c (the forms build the same JSON bodies the API takes). */
-enum err ban_add_json(struct db *db, struct arena *a, const struct principal *who, json_t *body,
-                      struct field_errors *fe, json_t **out);
-enum err ban_check_json(struct db *db, struct arena *a, const struct principal *who, json_t *body,
-                        struct field_errors *fe, json_t **out);
-enum err ban_list_json(struct db *db, struct arena *a, const struct principal *who, int64_t before, int limit,
-                       json_t **items, int64_t *next_before);
-enum err ban_matches_json(struct db *db, struct arena *a, const struct principal *who, int64_t before,
-                          int limit, json_t **items, int64_t *next_before);
-
 #define LIST_DEFAULT 50
 #define LIST_MAX     200
 

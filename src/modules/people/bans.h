@@ -5,6 +5,9 @@
 #include "auth/auth.h"
 #include "db/db.h"
 #include "http/http.h"
+#include "json/jspec.h"
+
+#include <jansson.h>
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -14,6 +17,17 @@
  * ban matches while it is lifetime, or term with ends_on >= today, and not revoked. */
 enum err ban_check_in_tx(struct db *db, struct arena *a, const struct principal *who, int64_t inst_id,
                          const char *id_number, const char *name, const char *purpose, int64_t *ban_id);
+
+/* Ban-register operations shared by the JSON handlers and the /dash/bans forms (which build the same JSON
+ * bodies the API takes); implemented in bans.c. *out and *items are new references for the caller. */
+enum err ban_add_json(struct db *db, struct arena *a, const struct principal *who, json_t *body,
+                      struct field_errors *fe, json_t **out);
+enum err ban_check_json(struct db *db, struct arena *a, const struct principal *who, json_t *body,
+                        struct field_errors *fe, json_t **out);
+enum err ban_list_json(struct db *db, struct arena *a, const struct principal *who, int64_t before, int limit,
+                       json_t **items, int64_t *next_before);
+enum err ban_matches_json(struct db *db, struct arena *a, const struct principal *who, int64_t before,
+                          int limit, json_t **items, int64_t *next_before);
 
 /* The daily job's yearly re-check of every employed person whose last clear check is older than
  * ban_recheck_days (yearly.c); each check its own audited transaction. *checked and *matches count them. */

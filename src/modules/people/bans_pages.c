@@ -8,16 +8,6 @@
 
 #include <string.h>
 
-/* From bans.c. */
-enum err ban_add_json(struct db *db, struct arena *a, const struct principal *who, json_t *body,
-                      struct field_errors *fe, json_t **out);
-enum err ban_check_json(struct db *db, struct arena *a, const struct principal *who, json_t *body,
-                        struct field_errors *fe, json_t **out);
-enum err ban_list_json(struct db *db, struct arena *a, const struct principal *who, int64_t before, int limit,
-                       json_t **items, int64_t *next_before);
-enum err ban_matches_json(struct db *db, struct arena *a, const struct principal *who, int64_t before,
-                          int limit, json_t **items, int64_t *next_before);
-
 #define PAGE_ROWS 100
 
 static const char *const add_fields[] = {"name",      "id_number",       "kind",       "ends_on", "reason",

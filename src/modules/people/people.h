@@ -85,6 +85,22 @@ enum err people_lock(struct db *db, int64_t inst_id);
 enum err people_bulk_begin(struct db *db, int64_t inst_id);
 void people_bulk_end(void);
 
+/* Staff operations shared by the JSON handlers (staff_api.c) and the pages; implemented in staff_store.c.
+ * Each runs its own transaction; reads by officials are audited when audit is set. *out and *items are new
+ * references for the caller. */
+enum err staff_owner(struct db *db, struct arena *a, int64_t staff_id, int64_t *inst_id,
+                     const char **district);
+enum err staff_list_json(struct db *db, struct arena *a, const struct principal *who, int64_t inst_id,
+                         bool include_left, bool audit, json_t **items);
+enum err staff_get_json(struct db *db, struct arena *a, const struct principal *who, int64_t staff_id,
+                        bool audit, json_t **out);
+enum err staff_patch_json(struct db *db, struct arena *a, const struct principal *who, int64_t staff_id,
+                          json_t *body, struct field_errors *fe, json_t **out);
+enum err staff_cert_add_json(struct db *db, struct arena *a, const struct principal *who, int64_t staff_id,
+                             json_t *body, struct field_errors *fe, json_t **out);
+enum err staff_check_add_json(struct db *db, struct arena *a, const struct principal *who, int64_t staff_id,
+                              json_t *body, struct field_errors *fe, json_t **out);
+
 /* Whether who may see people of institution inst_id in district: its operator, or officials of the district
  * (admin, city, auditor: all). */
 bool people_visible(const struct principal *who, int64_t inst_id, const char *district);

@@ -7,20 +7,6 @@
 
 #include <string.h>
 
-/* From staff_store.c. */
-enum err staff_owner(struct db *db, struct arena *a, int64_t staff_id, int64_t *inst_id,
-                     const char **district);
-enum err staff_list_json(struct db *db, struct arena *a, const struct principal *who, int64_t inst_id,
-                         bool include_left, bool audit, json_t **items);
-enum err staff_get_json(struct db *db, struct arena *a, const struct principal *who, int64_t staff_id,
-                        bool audit, json_t **out);
-enum err staff_patch_json(struct db *db, struct arena *a, const struct principal *who, int64_t staff_id,
-                          json_t *body, struct field_errors *fe, json_t **out);
-enum err staff_cert_add_json(struct db *db, struct arena *a, const struct principal *who, int64_t staff_id,
-                             json_t *body, struct field_errors *fe, json_t **out);
-enum err staff_check_add_json(struct db *db, struct arena *a, const struct principal *who, int64_t staff_id,
-                              json_t *body, struct field_errors *fe, json_t **out);
-
 static bool is_official(const struct principal *who)
 {
     return who->role != ROLE_OPERATOR;

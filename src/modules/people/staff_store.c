@@ -12,20 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Shared with staff_api.c. */
-enum err staff_owner(struct db *db, struct arena *a, int64_t staff_id, int64_t *inst_id,
-                     const char **district);
-enum err staff_list_json(struct db *db, struct arena *a, const struct principal *who, int64_t inst_id,
-                         bool include_left, bool audit, json_t **items);
-enum err staff_get_json(struct db *db, struct arena *a, const struct principal *who, int64_t staff_id,
-                        bool audit, json_t **out);
-enum err staff_patch_json(struct db *db, struct arena *a, const struct principal *who, int64_t staff_id,
-                          json_t *body, struct field_errors *fe, json_t **out);
-enum err staff_cert_add_json(struct db *db, struct arena *a, const struct principal *who, int64_t staff_id,
-                             json_t *body, struct field_errors *fe, json_t **out);
-enum err staff_check_add_json(struct db *db, struct arena *a, const struct principal *who, int64_t staff_id,
-                              json_t *body, struct field_errors *fe, json_t **out);
-
 static const char *const check_kinds[] = {"pre_employment", "yearly", NULL};
 static const char *const check_results[] = {"pass", "fail", NULL};
 
