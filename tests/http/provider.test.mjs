@@ -58,3 +58,13 @@ test('the dashboard counts open violations per district', async () => {
   assert.equal(findings.json.counts.violation, findings.json.items.filter((f) => f.severity === 'violation').length);
   assert.ok(findings.json.counts.violation >= 1);
 });
+
+test("the operator's home page shows the compliance counts, and links to the details", async () => {
+  const session = await srv.login(inst.operator);
+  assert.equal(session.res.status, 200, show(session.res));
+  const page = await srv.get('/operator', { cookie: session.cookie });
+  assert.equal(page.status, 200, show(page));
+  assert.match(page.text, /合规情况/);
+  assert.match(page.text, /违规 <strong>[1-9]\d*<\/strong> 项/);
+  assert.match(page.text, /href="\/operator\/people"/);
+});

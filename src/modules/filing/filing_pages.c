@@ -5,6 +5,7 @@
 #include "core/clock.h"
 #include "html/layout.h"
 #include "modules/filing/filing.h"
+#include "modules/compliance/compliance.h"
 #include "modules/filing/filing_store.h"
 #include "modules/institution/inst.h"
 
@@ -856,6 +857,32 @@ static void filing_form_render(struct html *h, struct req *r, const struct filin
     html_lit(h, "</div></fieldset>\n<button type=\"submit\">提交备案</button>\n</form>\n");
 }
 
+/* The live compliance of the operator's institution as counts only (no names): the details and the people
+ * behind them are on /operator/people. */
+static void operator_compliance(struct html *h, struct req *r, int64_t inst_id)
+{
+    struct open_finding *f = NULL;
+    int n = 0;
+    if (compliance_open(r->db, r->a, inst_id, &f, &n) != OK) return;
+    int64_t counts[3] = {0, 0, 0};
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < 3; k++)
+            if (strcmp(f[i].severity, cmp_severity_names[k]) == 0) counts[k]++;
+    html_lit(h, "<section aria-labelledby=\"compliance\"><h2 id=\"compliance\">合规情况</h2>\n<p>");
+    if (n == 0) {
+        html_lit(h, "目前没有发现问题。");
+    } else {
+        html_lit(h, "违规 <strong>");
+        html_int(h, counts[0]);
+        html_lit(h, "</strong> 项，提示 ");
+        html_int(h, counts[1]);
+        html_lit(h, " 项，到期提醒 ");
+        html_int(h, counts[2]);
+        html_lit(h, " 项。");
+    }
+    html_lit(h, " <a href=\"/operator/people\">查看班级与人员</a></p></section>\n");
+}
+
 /* The operator's page. typed (after a refused submission) is shown in the form instead of the latest
  * dossier; status is the HTTP status to answer with. */
 static enum err render_operator(struct req *r, struct resp *out, unsigned status,
@@ -891,6 +918,7 @@ static enum err render_operator(struct req *r, struct resp *out, unsigned status
     html_lit(&h, "</dd>\n<dt>地址</dt><dd>");
     html_text(&h, in.address);
     html_lit(&h, "</dd>\n</dl>\n");
+    operator_compliance(&h, r, in.id);
     if (latest && is_status(latest, "returned")) {
         html_lit(&h, "<p class=\"notice\">第 ");
         html_int(&h, latest->version);
