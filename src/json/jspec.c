@@ -323,8 +323,7 @@ bool jspec_parse(json_t *obj, const struct jspec *spec, const char *prefix, stru
         }
         parse_field(s, v, path, fe);
     }
-    json_object_foreach(obj, key, v)
-    {
+    json_object_foreach (obj, key, v) {
         if (!in_spec(spec, key)) fe_add(fe, join_path(fe->a, prefix, key), "未知字段");
     }
 done:
@@ -397,4 +396,24 @@ json_t *jspec_load(const char *body, size_t len, struct arena *a, const char **e
 done:
     if (err_out) *err_out = err;
     return root;
+}
+
+char *json_text(struct arena *a, json_t *j)
+{
+    char *s = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    char *out = s ? arena_strdup(a, s) : NULL;
+    free(s);
+    json_decref(j);
+    return out;
+}
+
+json_t *json_day(int64_t day)
+{
+    char d[11];
+    return json_string(date_format(day, d));
+}
+
+json_t *json_day_opt(bool present, int64_t day)
+{
+    return present ? json_day(day) : json_null();
 }

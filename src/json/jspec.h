@@ -110,6 +110,15 @@ bool jspec_parse(json_t *obj, const struct jspec *spec, const char *prefix, stru
  * reason in err_out (static or arena string). Caller json_decref()s the result. */
 json_t *jspec_load(const char *body, size_t len, struct arena *a, const char **err_out);
 
+/* Writing: the compact, key-sorted JSON text of j copied into the arena (for audit entries and history); j is
+ * released. NULL for a NULL j or when it cannot be written. */
+char *json_text(struct arena *a, json_t *j);
+/* A calendar day (days since 1970-01-01) as the JSON string "YYYY-MM-DD". New reference. */
+json_t *json_day(int64_t day);
+/* The same when present, else JSON null (for a nullable day column: json_day_opt(!db_isnull(r, c), db_int(r,
+ * c))). */
+json_t *json_day_opt(bool present, int64_t day);
+
 /* The number of Unicode characters in a UTF-8 string (jansson has already validated it). */
 size_t utf8_chars(const char *s);
 

@@ -166,15 +166,6 @@ static bool parse_date_cell(const char *s, int64_t *day)
     return date_parse(iso, day);
 }
 
-/* An ID number as typed: upper-case X. */
-static char *normalise_id(struct arena *a, const char *s)
-{
-    char *out = arena_strdup(a, s);
-    for (char *p = out; *p; p++)
-        if (*p == 'x') *p = 'X';
-    return out;
-}
-
 /* Whether s looks like a number Excel turned into scientific notation (4.20303E+17), which loses digits. */
 static bool scientific(const char *s)
 {
@@ -389,7 +380,7 @@ static void parse_staff(const struct import_run *run, char **f, int nf, struct a
     memset(in, 0, sizeof *in);
     in->name = cell(run, f, nf, S_NAME, a);
     if (!*in->name) fe_add(fe, "name", MSG_REQUIRED);
-    in->id_number = normalise_id(a, cell(run, f, nf, S_ID, a));
+    in->id_number = idnum_normalize(a, cell(run, f, nf, S_ID, a));
     const char *role = cell(run, f, nf, S_ROLE, a);
     const char *phone = cell(run, f, nf, S_PHONE, a);
     const char *edu = cell(run, f, nf, S_EDU, a);
@@ -430,7 +421,7 @@ static void parse_child(const struct import_run *run, char **f, int nf, struct a
 {
     memset(in, 0, sizeof *in);
     in->name = cell(run, f, nf, C_NAME, a);
-    in->id_number = normalise_id(a, cell(run, f, nf, C_ID, a));
+    in->id_number = idnum_normalize(a, cell(run, f, nf, C_ID, a));
     if (!*in->name) fe_add(fe, "name", MSG_REQUIRED);
     /* Field names as child_add_in_tx uses them, so that it does not report a field twice. */
     required_date(fe, "birth_on", cell(run, f, nf, C_BIRTH, a), &in->birth_on);

@@ -22,15 +22,6 @@ enum { BAN_LIFETIME, BAN_TERM };
 
 /* ---- Small helpers ------------------------------------------------------------------------------------ */
 
-/* An ID number with a lower-case check character x made upper case (GB 11643 writes X); arena copy. */
-static char *idnum_norm(struct arena *a, const char *s)
-{
-    char *out = arena_strdup(a, s);
-    for (char *p = out; *p; p++)
-        if (*p == 'x') *p = 'X';
-    return out;
-}
-
 /* jspec check: a resident ID number of GB 11643 (18 characters, check character, birth date). */
 static const char *check_idnum(const char *s)
 {
@@ -49,26 +40,6 @@ static const char *check_not_blank(const char *s)
     while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n' || strncmp(s, "\u3000", 3) == 0)
         s += strncmp(s, "\u3000", 3) == 0 ? 3 : 1;
     return *s ? NULL : "不能只含空白";
-}
-
-/* JSON text of j in the arena; j is released. NULL for NULL. */
-static const char *json_text(struct arena *a, json_t *j)
-{
-    if (!j) return NULL;
-    char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-    json_decref(j);
-    if (!s) return NULL;
-    const char *out = arena_strdup(a, s);
-    free(s);
-    return out;
-}
-
-/* "YYYY-MM-DD" of a day column, or JSON null for SQL NULL. */
-static json_t *day_json(struct db_rows *r, int col)
-{
-    if (db_isnull(r, col)) return json_null();
-    char d[11];
-    return json_string(date_format(db_int(r, col), d));
 }
 
 /* The district whose records a reader is confined to: a county official's own; NULL for the whole city. */
@@ -90,12 +61,12 @@ static json_t *ban_row_json(struct db_rows *r, int64_t today)
     bool lifetime = kind && strcmp(kind, "lifetime") == 0;
     bool revoked = !db_isnull(r, 11);
     bool active = !revoked && (lifetime || (!db_isnull(r, 4) && db_int(r, 4) >= today));
-    json_t *j =
-        json_pack("{s:I, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:s?, s:I, s:b}", "id",
-                  (json_int_t)db_int(r, 0), "name", db_text(r, 1), "id_number_masked", db_text(r, 2), "kind",
-                  kind, "ends_on", day_json(r, 4), "reason", db_text(r, 5), "authority", db_text(r, 6),
-                  "decision_number", db_text(r, 7), "decided_on", day_json(r, 8), "district_code",
-                  db_text(r, 9), "created_at", (json_int_t)db_int(r, 10), "active", active);
+    json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:s?, s:I, s:b}", "id",
+                          (json_int_t)db_int(r, 0), "name", db_text(r, 1), "id_number_masked", db_text(r, 2),
+                          "kind", kind, "ends_on", json_day_opt(!db_isnull(r, 4), db_int(r, 4)), "reason",
+                          db_text(r, 5), "authority", db_text(r, 6), "decision_number", db_text(r, 7),
+                          "decided_on", json_day_opt(!db_isnull(r, 8), db_int(r, 8)), "district_code",
+                          db_text(r, 9), "created_at", (json_int_t)db_int(r, 10), "active", active);
     if (revoked) json_object_set_new(j, "revoked_at", json_integer(db_int(r, 11)));
     return j;
 }
@@ -121,8 +92,8 @@ static json_t *credit_row_json(struct db_rows *r, int64_t today)
     (void)today;
     return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:I}", "id", (json_int_t)db_int(r, 0), "name",
                      db_text(r, 1), "id_number_masked", db_text(r, 2), "kind", db_text(r, 3), "description",
-                     db_text(r, 4), "source", db_text(r, 5), "decided_on", day_json(r, 6), "created_at",
-                     (json_int_t)db_int(r, 7));
+                     db_text(r, 4), "source", db_text(r, 5), "decided_on",
+                     json_day_opt(!db_isnull(r, 6), db_int(r, 6)), "created_at", (json_int_t)db_int(r, 7));
 }
 
 /* ---- The check ----------------------------------------------------------------------------------------- */
@@ -137,7 +108,7 @@ enum err ban_check_in_tx(struct db *db, struct arena *a, const struct principal 
     if (!pii_ready() || !id_number || !purpose) return ERR_INTERNAL;
     if (strcmp(purpose, "hire") != 0 && strcmp(purpose, "yearly") != 0 && strcmp(purpose, "official") != 0)
         return ERR_INTERNAL;
-    const char *norm = idnum_norm(a, id_number);
+    const char *norm = idnum_normalize(a, id_number);
     char hash[PII_HASH_HEX];
     pii_hash(norm, hash);
     const char *masked = pii_mask_id(a, norm);
@@ -307,7 +278,7 @@ enum err ban_add_json(struct db *db, struct arena *a, const struct principal *wh
         fe_add(fe, "ends_on", "截止日期不能早于决定日期");
     if (fe->n != before) return ERR_VALIDATION;
     if (!pii_ready()) return ERR_INTERNAL;
-    in.id_number = idnum_norm(a, in.id_number);
+    in.id_number = idnum_normalize(a, in.id_number);
     struct add_ctx c = {a, who, &in, 0, NULL};
     enum err e = db_tx(db, add_tx, &c);
     if (e != OK) {
@@ -364,7 +335,7 @@ enum err ban_check_json(struct db *db, struct arena *a, const struct principal *
     };
     if (!jspec_parse(body, spec, "", fe)) return ERR_VALIDATION;
     if (!pii_ready()) return ERR_INTERNAL;
-    struct check_ctx c = {a, who, idnum_norm(a, id_number), name, 0, NULL};
+    struct check_ctx c = {a, who, idnum_normalize(a, id_number), name, 0, NULL};
     enum err e = db_tx(db, check_tx, &c);
     if (e != OK) {
         if (c.ban) json_decref(c.ban);
@@ -655,7 +626,7 @@ enum err credit_api_add(struct req *r, struct resp *out)
         fe_add(&r->fe, "decided_on", "决定日期不能晚于今天");
     if (r->fe.n) return ERR_VALIDATION;
     if (!pii_ready()) return ERR_INTERNAL;
-    in.id_number = idnum_norm(r->a, in.id_number);
+    in.id_number = idnum_normalize(r->a, in.id_number);
     struct credit_ctx c = {r->a, r->who, &in, 0, NULL};
     e = db_tx(r->db, credit_tx, &c);
     if (e != OK) {

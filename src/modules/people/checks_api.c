@@ -37,7 +37,7 @@ enum err checks_api_due(struct req *r, struct resp *out)
     if (e != OK) return e;
     e = people_audit_read(
         r->db, r->who, "checks_due.read", "institution", inst.id,
-        people_json_text(r->a, json_pack("{s:i, s:I}", "count", n, "within_days", (json_int_t)within)));
+        json_text(r->a, json_pack("{s:i, s:I}", "count", n, "within_days", (json_int_t)within)));
     if (e != OK) return e;
     json_t *arr = json_array();
     for (int i = 0; i < n; i++) {

@@ -93,8 +93,7 @@ enum err child_api_list(struct req *r, struct resp *out)
     if (e != OK) return e;
     json_t *detail = json_pack("{s:i}", "count", n);
     if (class_id) json_object_set_new(detail, "class_id", json_integer(class_id));
-    e = people_audit_read(r->db, r->who, "children.list", "institution", inst.id,
-                          people_json_text(r->a, detail));
+    e = people_audit_read(r->db, r->who, "children.list", "institution", inst.id, json_text(r->a, detail));
     if (e != OK) return e;
     json_t *items = json_array();
     for (int i = 0; i < n; i++)

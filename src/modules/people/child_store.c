@@ -285,7 +285,7 @@ enum err child_add_in_tx(struct db *db, struct arena *a, const struct principal 
                   "start_on", date_format(in->start_on, start), "guardians", gj, "admission_checked_on",
                   date_format(in->admission_checked_on, checked));
     if (in->class_id) json_object_set_new(after, "class_id", json_integer(in->class_id));
-    e = audit_append(db, who, "child.add", "child", child_id, NULL, people_json_text(a, after));
+    e = audit_append(db, who, "child.add", "child", child_id, NULL, json_text(a, after));
     if (e == OK) e = compliance_refresh_in_tx(db, a, inst_id, now);
     if (e == OK && id) *id = child_id;
     return e;
@@ -495,7 +495,7 @@ static enum err change_tx(struct db *db, void *p)
     }
     if (c->fe->n) return ERR_VALIDATION;
 
-    char *before = people_json_text(c->a, child_state_json(k.class_id, k.end_on, k.absent_since));
+    char *before = json_text(c->a, child_state_json(k.class_id, k.end_on, k.absent_since));
     struct db_val v[] = {DBV_INT(k.id),
                          DBV_INT(k.version),
                          class_id ? DBV_INT(class_id) : DBV_NULL,
@@ -509,7 +509,7 @@ static enum err change_tx(struct db *db, void *p)
                 v, DB_NPARAMS(v));
     if (e != OK) return e;
     if (db_changes(db) != 1) return ERR_CONFLICT;
-    char *after = people_json_text(c->a, child_state_json(class_id, end_on, absent_since));
+    char *after = json_text(c->a, child_state_json(class_id, end_on, absent_since));
     e = audit_append(db, c->who, "child.update", "child", k.id, before, after);
     if (e == OK) e = compliance_refresh_in_tx(db, c->a, c->inst_id, now);
     return e;
@@ -565,8 +565,8 @@ static enum err check_tx(struct db *db, void *p)
         v, DB_NPARAMS(v), &c->id);
     if (e != OK) return e;
     char day[11];
-    char *after = people_json_text(c->a, json_pack("{s:s, s:s, s:s}", "kind", in->kind, "checked_on",
-                                                   date_format(in->checked_on, day), "result", in->result));
+    char *after = json_text(c->a, json_pack("{s:s, s:s, s:s}", "kind", in->kind, "checked_on",
+                                            date_format(in->checked_on, day), "result", in->result));
     e = audit_append(db, c->who, "child.check", "child", k.id, NULL, after);
     if (e == OK) e = compliance_refresh_in_tx(db, c->a, c->inst_id, now);
     return e;

@@ -31,15 +31,6 @@ void people_fe_once(struct field_errors *fe, const char *field, const char *mess
     if (!people_fe_covers(fe, field)) fe_add(fe, field, message);
 }
 
-char *people_json_text(struct arena *a, json_t *j)
-{
-    char *s = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    char *out = s ? arena_strdup(a, s) : NULL;
-    free(s);
-    json_decref(j);
-    return out;
-}
-
 static int name_index(const char *const *names, const char *s)
 {
     for (int i = 0; s && names[i]; i++)
@@ -317,10 +308,10 @@ static enum err add_tx(struct db *db, void *p)
                      v, DB_NPARAMS(v), &c->id);
     if (e == OK) e = set_caregivers(db, c->id, in->caregiver_ids, in->ncaregivers);
     if (e != OK) return e;
-    char *after = people_json_text(
-        c->a, json_pack("{s:I, s:s, s:s, s:I, s:o}", "institution_id", (json_int_t)c->inst_id, "name",
-                        in->name, "type", class_type_names[in->type], "capacity", (json_int_t)in->capacity,
-                        "caregiver_ids", ids_json(in->caregiver_ids, in->ncaregivers)));
+    char *after = json_text(c->a, json_pack("{s:I, s:s, s:s, s:I, s:o}", "institution_id",
+                                            (json_int_t)c->inst_id, "name", in->name, "type",
+                                            class_type_names[in->type], "capacity", (json_int_t)in->capacity,
+                                            "caregiver_ids", ids_json(in->caregiver_ids, in->ncaregivers)));
     e = audit_append(db, c->who, "class.add", "class", c->id, NULL, after);
     if (e == OK) e = compliance_refresh_in_tx(db, c->a, c->inst_id, now);
     return e;
@@ -392,7 +383,7 @@ static enum err change_tx(struct db *db, void *p)
         closed_on = 0;
     }
 
-    char *before = people_json_text(c->a, class_json_brief(&k));
+    char *before = json_text(c->a, class_json_brief(&k));
     int64_t now = clock_now();
     struct db_val v[] = {DBV_INT(k.id),
                          DBV_INT(k.version),
@@ -411,7 +402,7 @@ static enum err change_tx(struct db *db, void *p)
     struct class_row now_k;
     e = class_get(db, c->a, k.id, c->today, &now_k);
     if (e != OK) return e;
-    char *after = people_json_text(c->a, class_json_brief(&now_k));
+    char *after = json_text(c->a, class_json_brief(&now_k));
     e = audit_append(db, c->who, "class.update", "class", k.id, before, after);
     if (e == OK) e = compliance_refresh_in_tx(db, c->a, c->inst_id, now);
     return e;

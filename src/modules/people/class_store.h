@@ -87,7 +87,4 @@ void people_fe_once(struct field_errors *fe, const char *field, const char *mess
 /* Whether fe already has an error for field or a path containing it. */
 bool people_fe_covers(const struct field_errors *fe, const char *field);
 
-/* JSON text of j in the arena (j is released). For audit entries. */
-char *people_json_text(struct arena *a, json_t *j);
-
 #endif

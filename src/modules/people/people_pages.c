@@ -798,7 +798,7 @@ enum err page_inst_people(struct req *r, struct resp *out)
     if (e != OK) return e;
     e = people_audit_read(
         r->db, r->who, "people.read", "institution", inst.id,
-        people_json_text(r->a, json_pack("{s:i, s:i}", "staff", v.nstaff, "children", v.nchildren)));
+        json_text(r->a, json_pack("{s:i, s:i}", "staff", v.nstaff, "children", v.nchildren)));
     if (e != OK) return e;
     struct html h = {.b = BUF_INIT};
     page_begin(&h, r, "机构人员");

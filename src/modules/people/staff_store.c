@@ -61,39 +61,6 @@ static const char *check_not_blank(const char *s)
     return blank(s) ? "不能只含空白" : NULL;
 }
 
-/* ID number with a lower-case x made upper case, in the arena. */
-static char *idnum_norm(struct arena *a, const char *s)
-{
-    char *out = arena_strdup(a, s);
-    for (char *p = out; *p; p++)
-        if (*p == 'x') *p = 'X';
-    return out;
-}
-
-static const char *json_text(struct arena *a, json_t *j)
-{
-    if (!j) return NULL;
-    char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-    json_decref(j);
-    if (!s) return NULL;
-    const char *out = arena_strdup(a, s);
-    free(s);
-    return out;
-}
-
-static json_t *day_or_null(struct db_rows *r, int col)
-{
-    if (db_isnull(r, col)) return json_null();
-    char d[11];
-    return json_string(date_format(db_int(r, col), d));
-}
-
-static json_t *day_json(int64_t day)
-{
-    char d[11];
-    return json_string(date_format(day, d));
-}
-
 /* ---- Adding -------------------------------------------------------------------------------------------- */
 
 /* Validate in into fe (fields already reported by the caller's JSON validation are not reported twice).
@@ -110,7 +77,7 @@ static void validate_input(struct arena *a, const struct staff_input *in, struct
     if (!in->id_number) {
         bad(fe, "id_number", "必填");
     } else {
-        const char *id = idnum_norm(a, in->id_number);
+        const char *id = idnum_normalize(a, in->id_number);
         if (strlen(id) != 18 || !idnum_valid(id))
             bad(fe, "id_number", "身份证号码无效（应为 18 位，校验位和出生日期符合 GB 11643）");
         else
@@ -195,7 +162,7 @@ enum err staff_add_in_tx(struct db *db, struct arena *a, const struct principal 
     json_t *after =
         json_pack("{s:I, s:s, s:s, s:s, s:o, s:s?, s:s?, s:o, s:b}", "institution_id", (json_int_t)inst_id,
                   "name", in->name, "id_number_masked", id_masked, "role", staff_role_names[in->role],
-                  "hired_on", day_json(in->hired_on), "phone_masked", phone_masked, "education",
+                  "hired_on", json_day(in->hired_on), "phone_masked", phone_masked, "education",
                   in->education >= 0 ? education_names[in->education] : NULL, "experience_years",
                   in->experience_years >= 0 ? json_integer(in->experience_years) : json_null(), "full_time",
                   in->full_time);
@@ -238,8 +205,9 @@ static json_t *staff_row_json(struct db_rows *r, int64_t today)
     json_t *j = json_pack("{s:I, s:I, s:s, s:s, s:s, s:o, s:o, s:b, s:s?, s:s?, s:o, s:b, s:I, s:I, s:I}",
                           "id", (json_int_t)db_int(r, 0), "institution_id", (json_int_t)db_int(r, 1), "name",
                           db_text(r, 2), "id_number_masked", db_text(r, 3), "role", db_text(r, 4), "hired_on",
-                          day_or_null(r, 5), "left_on", day_or_null(r, 6), "employed", employed,
-                          "phone_masked", db_text(r, 7), "education", db_text(r, 8), "experience_years",
+                          json_day_opt(!db_isnull(r, 5), db_int(r, 5)), "left_on",
+                          json_day_opt(!db_isnull(r, 6), db_int(r, 6)), "employed", employed, "phone_masked",
+                          db_text(r, 7), "education", db_text(r, 8), "experience_years",
                           db_isnull(r, 9) ? json_null() : json_integer(db_int(r, 9)), "full_time",
                           db_int(r, 10) != 0, "version", (json_int_t)db_int(r, 11), "created_at",
                           (json_int_t)db_int(r, 12), "updated_at", (json_int_t)db_int(r, 13));
@@ -254,14 +222,16 @@ static json_t *cert_row_json(struct db_rows *r, int64_t today)
     bool expired = !db_isnull(r, 5) && db_int(r, 5) < today;
     return json_pack("{s:I, s:I, s:s, s:s?, s:o, s:o, s:b}", "id", (json_int_t)db_int(r, 1), "staff_id",
                      (json_int_t)db_int(r, 0), "kind", db_text(r, 2), "number", db_text(r, 3), "issued_on",
-                     day_or_null(r, 4), "expires_on", day_or_null(r, 5), "expired", expired);
+                     json_day_opt(!db_isnull(r, 4), db_int(r, 4)), "expires_on",
+                     json_day_opt(!db_isnull(r, 5), db_int(r, 5)), "expired", expired);
 }
 
 /* Columns: subject_id, id, kind, checked_on, examiner, result. */
 static json_t *check_row_json(struct db_rows *r)
 {
     return json_pack("{s:I, s:s, s:o, s:s, s:s}", "id", (json_int_t)db_int(r, 1), "kind", db_text(r, 2),
-                     "checked_on", day_or_null(r, 3), "examiner", db_text(r, 4), "result", db_text(r, 5));
+                     "checked_on", json_day_opt(!db_isnull(r, 3), db_int(r, 3)), "examiner", db_text(r, 4),
+                     "result", db_text(r, 5));
 }
 
 struct read_ctx {
@@ -441,7 +411,7 @@ static enum err load_now(struct db *db, struct arena *a, int64_t staff_id, struc
 static json_t *now_json(const struct staff_now *s)
 {
     return json_pack("{s:I, s:o, s:s, s:s?, s:s?, s:o, s:b}", "version", (json_int_t)s->version, "left_on",
-                     s->left_on == INT64_MIN ? json_null() : day_json(s->left_on), "role", s->role,
+                     s->left_on == INT64_MIN ? json_null() : json_day(s->left_on), "role", s->role,
                      "phone_masked", s->phone_masked, "education", s->education, "experience_years",
                      s->experience_years >= 0 ? json_integer(s->experience_years) : json_null(), "full_time",
                      s->full_time);
@@ -630,8 +600,8 @@ static enum err record_tx(struct db *db, void *q)
         int64_t today = clock_day_of(now);
         c->out = json_pack("{s:I, s:I, s:s, s:s?, s:o, s:o, s:b}", "id", (json_int_t)c->id, "staff_id",
                            (json_int_t)c->staff_id, "kind", cert_kind_names[c->kind], "number", c->number,
-                           "issued_on", day_json(c->day), "expires_on",
-                           c->expires_on == INT64_MIN ? json_null() : day_json(c->expires_on), "expired",
+                           "issued_on", json_day(c->day), "expires_on",
+                           c->expires_on == INT64_MIN ? json_null() : json_day(c->expires_on), "expired",
                            c->expires_on != INT64_MIN && c->expires_on < today);
     } else {
         struct db_val v[] = {DBV_INT(c->staff_id), DBV_INT(inst_id),      DBV_TEXT(check_kinds[c->kind]),
@@ -645,7 +615,7 @@ static enum err record_tx(struct db *db, void *q)
         if (e != OK) return e;
         c->out = json_pack("{s:I, s:I, s:s, s:o, s:s, s:s}", "id", (json_int_t)c->id, "staff_id",
                            (json_int_t)c->staff_id, "kind", check_kinds[c->kind], "checked_on",
-                           day_json(c->day), "examiner", c->examiner, "result", check_results[c->result]);
+                           json_day(c->day), "examiner", c->examiner, "result", check_results[c->result]);
     }
     e = audit_append(db, c->who, c->cert ? "staff.certificate_add" : "staff.health_check_add", "staff",
                      c->staff_id, NULL, json_text(c->a, json_incref(c->out)));

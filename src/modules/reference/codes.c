@@ -2,6 +2,8 @@
  * Pure functions over NUL-terminated ASCII; no I/O, no allocation, no locale. */
 #include "modules/reference/codes.h"
 
+#include "core/arena.h"
+
 #include <stddef.h>
 #include <string.h>
 
@@ -102,4 +104,12 @@ bool idnum_valid(const char *s)
     char want = idnum_check_char(s);
     if (want == 0 || s[17] != want) return false;
     return codes_is_real_date(s + 6);
+}
+
+char *idnum_normalize(struct arena *a, const char *s)
+{
+    char *out = arena_strdup(a, s);
+    for (char *p = out; *p; p++)
+        if (*p == 'x') *p = 'X';
+    return out;
 }

@@ -18,6 +18,10 @@ bool uscc_matches_legal_form(const char *uscc, enum legal_form lf);
 
 /* The check character of the first 17 digits of an ID number ('0'-'9' or 'X'), or 0 for a non-digit. */
 char idnum_check_char(const char *first17);
+/* A copy of an ID number as typed, with a lower-case check character x made upper case (GB 11643 writes X),
+ * in the arena. */
+struct arena;
+char *idnum_normalize(struct arena *a, const char *s);
 /* 18 characters, 17 digits and a correct check character (X upper case), and digits 7–14 a real date. */
 bool idnum_valid(const char *s);
 
