@@ -6,12 +6,15 @@
 #include "core/arena.h"
 #include "core/clock.h"
 #include "modules/filing/filing_store.h"
+#include "modules/people/class_store.h"
+#include "modules/people/people.h"
 #include "modules/registration/registration.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #define DEMO_INSTITUTIONS 300
+#define DEMO_STAFFED      40 /* filed institutions that also get classes, staff and children */
 
 static uint64_t rng_state = 20211101;
 
@@ -123,6 +126,201 @@ static json_t *make_dossier(unsigned di, bool trouble)
 static const unsigned char demo_pdf[] =
     "%PDF-1.4\n% tuoyu demo attachment\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
 
+/* A valid resident ID number (GB 11643) for a birth day in a district, with a serial. Arena string. */
+static char *demo_idnum(struct arena *a, const char *district, int64_t birth, unsigned serial)
+{
+    int y, m, d;
+    days_to_date(birth, &y, &m, &d);
+    char first17[40];
+    snprintf(first17, sizeof first17, "%.6s%04d%02d%02d%03u", district, y % 10000, m % 100, d % 100,
+             serial % 1000);
+    first17[17] = 0;
+    return arena_printf(a, "%s%c", first17, idnum_check_char(first17));
+}
+
+static const char *const demo_surnames[] = {"王", "李", "张", "刘", "陈", "杨",
+                                            "赵", "黄", "周", "吴", "徐", "孙"};
+static const char *const demo_given[] = {"欣怡", "梓涵", "子轩", "浩然", "雨桐",
+                                         "一诺", "宇航", "思琪", "俊杰", "诗涵"};
+
+static char *demo_name(struct arena *a)
+{
+    return arena_printf(a, "%s%s", PICK(demo_surnames), PICK(demo_given));
+}
+
+struct demo_people_ctx {
+    struct arena *a;
+    int64_t inst_id;
+    const char *district;
+    struct filing_dossier *d;
+    int64_t staff_ids[16];
+    int nstaff, caregivers_from;
+    int children;
+    unsigned serial;
+};
+
+/* Staff of one institution in one transaction: a director, a caregiver per class, a health worker and a
+ * guard, each checked against the ban register like any hire. */
+static enum err demo_staff_tx(struct db *db, void *p)
+{
+    struct demo_people_ctx *c = p;
+    struct field_errors fe;
+    fe_init(&fe, c->a);
+    int64_t today = clock_day_of(clock_now());
+    int roles[16], n = 0;
+    roles[n++] = STAFF_DIRECTOR;
+    for (int k = 0; k < c->d->nclasses && n < 13; k++)
+        roles[n++] = STAFF_CAREGIVER;
+    roles[n++] = STAFF_HEALTH;
+    roles[n++] = STAFF_SECURITY;
+    c->nstaff = 0;
+    for (int k = 0; k < n; k++) {
+        int64_t birth = today - 365 * (25 + (int64_t)rnd(20)) - rnd(365);
+        struct staff_input in = {
+            .name = demo_name(c->a),
+            .id_number = demo_idnum(c->a, c->district, birth, c->serial++),
+            .phone = arena_printf(c->a, "139%08u", rnd(100000000)),
+            .role = roles[k],
+            .hired_on = today - 200 - rnd(600),
+            .education = roles[k] == STAFF_DIRECTOR ? EDU_JUNIOR_COLLEGE + (int)rnd(2) : EDU_SECONDARY,
+            .experience_years = roles[k] == STAFF_DIRECTOR ? 3 + rnd(8) : rnd(10),
+            .full_time = true,
+        };
+        int64_t id = 0;
+        enum err e = staff_add_in_tx(db, c->a, NULL, c->inst_id, &in, &fe, &id);
+        if (e != OK) return e;
+        c->staff_ids[c->nstaff++] = id;
+    }
+    return OK;
+}
+
+/* Certificates and health checks of each person; every seventh institution has a caregiver whose health
+ * certificate runs out within the month (a reminder), so the compliance pages have something to show. */
+static enum err demo_records(struct db *db, struct demo_people_ctx *c, int index)
+{
+    int64_t today = clock_day_of(clock_now());
+    struct field_errors fe;
+    fe_init(&fe, c->a);
+    char d1[11], d2[11], d3[11];
+    for (int k = 0; k < c->nstaff; k++) {
+        bool director = k == 0, caregiver = k >= 1 && k <= c->d->nclasses;
+        bool guard = k == c->nstaff - 1;
+        int64_t expires = index % 7 == 3 && k == 1 ? today + 12 : today + 165;
+        const char *kinds[4] = {"health_certificate", "criminal_record_check", NULL, NULL};
+        if (director) kinds[2] = "director_training";
+        if (caregiver) kinds[2] = "caregiver_qualification";
+        if (guard) kinds[2] = "security_license";
+        for (int j = 0; j < 4 && kinds[j]; j++) {
+            json_t *body =
+                json_pack("{s:s, s:s}", "kind", kinds[j], "issued_on", date_format(today - 200, d1));
+            if (j == 0) json_object_set_new(body, "expires_on", json_string(date_format(expires, d2)));
+            json_t *out = NULL;
+            enum err e = staff_cert_add_json(db, c->a, NULL, c->staff_ids[k], body, &fe, &out);
+            json_decref(body);
+            json_decref(out);
+            if (e != OK) return e;
+        }
+        json_t *check =
+            json_pack("{s:s, s:s, s:s, s:s}", "kind", "yearly", "checked_on", date_format(today - 100, d3),
+                      "examiner", "十堰市妇幼保健院", "result", "pass");
+        json_t *pre =
+            json_pack("{s:s, s:s, s:s, s:s}", "kind", "pre_employment", "checked_on",
+                      date_format(today - 900, d1), "examiner", "十堰市妇幼保健院", "result", "pass");
+        json_t *out = NULL, *out2 = NULL;
+        enum err e = staff_check_add_json(db, c->a, NULL, c->staff_ids[k], pre, &fe, &out);
+        if (e == OK) e = staff_check_add_json(db, c->a, NULL, c->staff_ids[k], check, &fe, &out2);
+        json_decref(pre);
+        json_decref(check);
+        json_decref(out);
+        json_decref(out2);
+        if (e != OK) return e;
+    }
+    return OK;
+}
+
+struct demo_children_ctx {
+    struct demo_people_ctx *c;
+    int64_t class_id;
+    int type, count;
+};
+
+/* Children of one class in one transaction, each with a passed admission check before the start. */
+static enum err demo_children_tx(struct db *db, void *p)
+{
+    struct demo_children_ctx *k = p;
+    struct demo_people_ctx *c = k->c;
+    static const int age_months[] = {9, 17, 29, 26}; /* mid-range of infant, toddler, older, mixed */
+    int64_t today = clock_day_of(clock_now()), start = today - 30;
+    char day[11];
+    struct field_errors fe;
+    fe_init(&fe, c->a);
+    for (int i = 0; i < k->count; i++) {
+        int64_t birth = start - (int64_t)(age_months[k->type] * 30.44) - rnd(10);
+        struct child_guardian g = {demo_name(c->a), i % 2 ? "父亲" : "母亲",
+                                   arena_printf(c->a, "138%08u", rnd(100000000))};
+        struct child_input in = {
+            .name = demo_name(c->a),
+            .id_number = demo_idnum(c->a, c->district, birth, c->serial++),
+            .sex = rnd(2) ? "female" : "male",
+            .birth_on = birth,
+            .start_on = start,
+            .class_id = k->class_id,
+            .guardians = &g,
+            .nguardians = 1,
+            .admission_checked_on = start - 7,
+            .admission_examiner = "十堰市妇幼保健院",
+            .admission_result = "pass",
+        };
+        (void)day;
+        int64_t id = 0;
+        enum err e = child_add_in_tx(db, c->a, NULL, c->inst_id, &in, &fe, &id);
+        if (e != OK) return e;
+        c->children++;
+    }
+    return OK;
+}
+
+/* Classes (as filed), staff and children of one filed institution. *persons counts the people added. */
+static enum err demo_people(struct db *db, struct arena *a, int64_t inst_id, int index, int *persons)
+{
+    const char *dossier = NULL;
+    enum err e = filing_approved_dossier(db, a, inst_id, &dossier);
+    if (e != OK) return e;
+    json_t *body = json_loads(dossier, 0, NULL);
+    if (!body) return ERR_INTERNAL;
+    struct filing_dossier d;
+    struct field_errors fe;
+    fe_init(&fe, a);
+    bool ok = filing_parse(body, a, &d, &fe);
+    json_decref(body);
+    if (!ok) return ERR_INTERNAL;
+    struct db_val v[] = {DBV_INT(inst_id)};
+    struct db_rows *r = NULL;
+    e = db_query(db, "SELECT district_code FROM institutions WHERE id = $1", v, 1, &r);
+    if (e != OK) return e;
+    const char *district = db_next(r) == 1 ? db_text_dup(r, 0, a) : "420303";
+    db_done(r);
+    struct demo_people_ctx c = {.a = a, .inst_id = inst_id, .district = district, .d = &d, .serial = 100};
+    e = db_tx(db, demo_staff_tx, &c);
+    if (e == OK) e = demo_records(db, &c, index);
+    for (int k = 0; e == OK && k < d.nclasses; k++) {
+        /* One caregiver per class, in class order after the director. */
+        int64_t carer = c.staff_ids[1 + k];
+        struct class_input in = {arena_printf(a, "%s%d班", class_type_names_zh[d.classes[k].type], k + 1),
+                                 d.classes[k].type, d.classes[k].capacity, &carer, 1};
+        int64_t class_id = 0;
+        e = class_add(db, a, NULL, inst_id, &in, &fe, &class_id);
+        /* About two thirds full, within the ratio one caregiver allows. */
+        static const int ratio[] = {3, 5, 7, 5};
+        int n = (int)(d.classes[k].capacity * 2 / 3);
+        if (n > ratio[d.classes[k].type]) n = ratio[d.classes[k].type];
+        struct demo_children_ctx kc = {&c, class_id, d.classes[k].type, n};
+        if (e == OK) e = db_tx(db, demo_children_tx, &kc);
+    }
+    *persons += c.nstaff + c.children;
+    return e;
+}
+
 static int fail(const char *what, enum err e)
 {
     fprintf(stderr, "tuoyu: demo: %s failed (%s)\n", what, err_name(e));
@@ -142,6 +340,8 @@ int demo_load(struct db *db)
     db_bulk_mode(db, true);
     int counts[5] = {0};
     int64_t operator_inst = 0;
+    int64_t staffed[DEMO_STAFFED];
+    int nstaffed = 0;
     unsigned total_weight = 0;
     for (size_t i = 0; i < NDISTRICTS; i++)
         total_weight += districts[i].weight;
@@ -202,10 +402,17 @@ int demo_load(struct db *db)
                               &att);
             if (e != OK) break;
         }
+        if (e == OK && state == 4 && nstaffed < DEMO_STAFFED) staffed[nstaffed++] = inst_id;
         if (e == OK && (state == 3 || state == 4))
             e = filing_decide(db, &a, NULL, f.id, state == 4 ? "approve" : "return",
                               state == 3 ? "卫生评价报告已过期，请补充当年度合格报告" : NULL, &fe, &f);
         if (e != OK) rc = fail("filing decision", e);
+    }
+    int people = 0;
+    for (int i = 0; rc == 0 && i < nstaffed; i++) {
+        arena_reset(&a);
+        enum err e = demo_people(db, &a, staffed[i], i, &people);
+        if (e != OK) rc = fail("people", e);
     }
     db_bulk_mode(db, false);
 
@@ -225,6 +432,9 @@ int demo_load(struct db *db)
         printf("十堰 demo loaded: %d institutions (%d registered only, %d submitted, %d with violations, "
                "%d returned, %d filed)\n",
                DEMO_INSTITUTIONS, counts[0], counts[1], counts[2], counts[3], counts[4]);
+        printf(
+            "%d of the filed institutions have classes, staff and children (%d persons, ID numbers sealed)\n",
+            nstaffed, people);
         printf("demo accounts (password = username + \"-demo-2026\"):\n");
     }
     for (size_t i = 0; rc == 0 && i < sizeof accounts / sizeof accounts[0]; i++) {
