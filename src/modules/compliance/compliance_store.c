@@ -212,12 +212,6 @@ static enum err load_input(struct db *db, struct arena *a, int64_t inst_id, int6
     return e;
 }
 
-struct open_row {
-    int64_t id;
-    const char *rule, *subject, *severity, *message;
-    bool seen;
-};
-
 static _Thread_local int defer_depth;
 static _Thread_local int64_t deferred_inst;
 
@@ -242,40 +236,23 @@ enum err compliance_refresh_in_tx(struct db *db, struct arena *a, int64_t inst_i
     int n = compliance_evaluate(&in, a, f, max);
     if (n > max) n = max;
 
-    /* The open findings now stored. */
-    struct db_val v[] = {DBV_INT(inst_id)};
-    struct db_rows *r = NULL;
-    int64_t nopen = 0;
-    e = db_int_query(
-        db, "SELECT COUNT(*) FROM compliance_findings WHERE institution_id = $1 AND resolved_at IS NULL", v,
-        1, &nopen);
-    if (e != OK) return e;
-    struct open_row *open = arena_alloc(a, (size_t)(nopen + 1) * sizeof *open);
+    /* The open findings now stored, and which of them the evaluation still finds. */
+    struct open_finding *open = NULL;
     int no = 0;
-    e = db_query(db,
-                 "SELECT id, rule, subject, severity, message FROM compliance_findings "
-                 "WHERE institution_id = $1 AND resolved_at IS NULL",
-                 v, 1, &r);
+    e = compliance_open(db, a, inst_id, &open, &no);
     if (e != OK) return e;
-    int k;
-    while ((k = db_next(r)) == 1 && no < nopen) {
-        open[no] = (struct open_row){db_int(r, 0),         db_text_dup(r, 1, a), db_text_dup(r, 2, a),
-                                     db_text_dup(r, 3, a), db_text_dup(r, 4, a), false};
-        no++;
-    }
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
-    if (e != OK) return e;
+    bool *seen = arena_zalloc(a, (size_t)(no + 1) * sizeof *seen);
 
     for (int i = 0; i < n && e == OK; i++) {
         const char *sev = cmp_severity_names[f[i].severity];
-        struct open_row *match = NULL;
+        struct open_finding *match = NULL;
         for (int j = 0; j < no && !match; j++)
-            if (!open[j].seen && strcmp(open[j].rule, f[i].rule) == 0 &&
-                strcmp(open[j].subject, f[i].subject) == 0)
+            if (!seen[j] && strcmp(open[j].rule, f[i].rule) == 0 &&
+                strcmp(open[j].subject, f[i].subject) == 0) {
                 match = &open[j];
+                seen[j] = true;
+            }
         if (match) {
-            match->seen = true;
             if (strcmp(match->severity, sev) == 0 && strcmp(match->message, f[i].message) == 0) continue;
             struct db_val u[] = {DBV_INT(match->id), DBV_TEXT(sev), DBV_TEXT(f[i].message),
                                  DBV_TEXT(f[i].clause), DBV_INT(now)};
@@ -296,7 +273,7 @@ enum err compliance_refresh_in_tx(struct db *db, struct arena *a, int64_t inst_i
         }
     }
     for (int j = 0; j < no && e == OK; j++) {
-        if (open[j].seen) continue;
+        if (seen[j]) continue;
         struct db_val u[] = {DBV_INT(open[j].id), DBV_INT(now)};
         e = db_exec(db, "UPDATE compliance_findings SET resolved_at = $2 WHERE id = $1", u, 2);
     }
