@@ -430,7 +430,7 @@ export class Server {
       headers,
       body,
       redirect: opts.redirect || 'manual',
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      signal: AbortSignal.timeout(opts.timeoutMs || REQUEST_TIMEOUT_MS),
     });
     return wrap(res);
   }

@@ -31,8 +31,9 @@ const sql = (q) => harnessSql(srv.db, q);
 const staffPath = (id, dry) => `/api/v1/institutions/${id}/imports/staff${dry ? '?dry_run=1' : ''}`;
 const childrenPath = (id, dry) => `/api/v1/institutions/${id}/imports/children${dry ? '?dry_run=1' : ''}`;
 
+// Large files may take longer than the harness's default request timeout (their time is judged separately).
 function upload(path, body, as, contentType = 'text/csv') {
-  return srv.req('POST', path, { as, body, headers: { 'Content-Type': contentType } });
+  return srv.req('POST', path, { as, body, headers: { 'Content-Type': contentType }, timeoutMs: 180000 });
 }
 
 async function staffList(inst = mine) {
