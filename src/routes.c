@@ -111,6 +111,20 @@ const struct route routes[] = {
     {"GET", "/api/v1/person-credit-records", credit_api_list,
      ROLE_ADMIN | ROLE_CITY | ROLE_COUNTY | ROLE_AUDITOR, JSON, "Persons' credit records (masked)"},
 
+    /* Supervision — inspections, checklist templates, findings (module inspection). */
+
+    /* Supervision — random draws, 双随机一公开 (module inspection, draw_*). */
+
+    /* Supervision — rectification orders (module rectification). */
+
+    /* Supervision — incidents and complaints (module cases). */
+
+    /* Supervision — institution credit records, fees, open data (modules credit, fees, public/opendata). */
+
+    /* Life cycle — annual review, information change, deregistration (module lifecycle). */
+
+    /* Quality assessment, WS/T 821—2023 (module quality). */
+
     /* Public portal API. */
     {"GET", "/api/v1/public/institutions", public_api_search, 0, ROUTE_PUBLIC, "Search filed institutions"},
     {"GET", "/api/v1/public/institutions/{id}", public_api_get, 0, ROUTE_PUBLIC, "One filed institution"},

@@ -32,6 +32,8 @@ struct principal {
     const char *display_name;
     unsigned role;
     const char *district;   /* county officials and inspectors: their district code; else NULL */
+    const char *department; /* the inspecting department (departments.code): inspectors their own, city and
+                             * county officials "health"; else NULL */
     int64_t institution_id; /* operators: their institution; else 0 */
     int64_t session_id;     /* cookie sessions: the session row; 0 for API tokens */
     const char *csrf;       /* cookie sessions: the CSRF token to expect on writes */
@@ -49,16 +51,17 @@ enum err auth_init(void);
 enum err auth_hash_password(const char *password, char *out, size_t out_size);
 bool auth_check_password(const char *hash, const char *password);
 
-/* Create a user. password must be at least 10 characters. Returns ERR_CONFLICT when the name is taken,
- * ERR_VALIDATION for a bad role/district/institution combination. Runs its own transaction and audit entry
- * (actor NULL = the command line). */
+/* Create a user. password must be at least 10 characters. department (departments.code) goes with inspectors
+ * only; NULL for an inspector means "health". Returns ERR_CONFLICT when the name is taken, ERR_VALIDATION for
+ * a bad role/district/department/institution combination. Runs its own transaction and audit entry (actor
+ * NULL = the command line). */
 enum err user_create(struct db *db, const struct principal *actor, const char *username,
-                     const char *role_name, const char *district, int64_t institution_id,
-                     const char *password, int64_t *user_id);
+                     const char *role_name, const char *district, const char *department,
+                     int64_t institution_id, const char *password, int64_t *user_id);
 
 struct user_row {
     int64_t id, institution_id, created_at;
-    const char *username, *role, *district;
+    const char *username, *role, *district, *department;
     bool disabled;
 };
 /* Every account, by name (strings in a). */

@@ -71,7 +71,7 @@ static void make_dummy(void)
     if (auth_hash_password(pw, dummy_hash, sizeof dummy_hash) != OK) dummy_hash[0] = 0;
 }
 
-#define USER_COLS "u.id, u.username, u.role, u.district_code, u.institution_id"
+#define USER_COLS "u.id, u.username, u.role, u.district_code, u.institution_id, u.department_code"
 
 static void read_principal(struct db_rows *r, struct arena *a, struct principal *out)
 {
@@ -81,6 +81,8 @@ static void read_principal(struct db_rows *r, struct arena *a, struct principal 
     out->role = role_from_name(db_text(r, 2));
     out->district = db_text_dup(r, 3, a);
     out->institution_id = db_isnull(r, 4) ? 0 : db_int(r, 4);
+    out->department = db_text_dup(r, 5, a);
+    if (!out->department && (out->role == ROLE_CITY || out->role == ROLE_COUNTY)) out->department = "health";
 }
 
 struct login_ctx {
@@ -125,7 +127,7 @@ enum err session_login(struct db *db, struct arena *a, const char *username, con
     char *hash = NULL;
     if (db_next(r) == 1) {
         read_principal(r, a, out);
-        hash = db_text_dup(r, 5, a);
+        hash = db_text_dup(r, 6, a);
     }
     db_done(r);
     /* A missing user still costs one hash, so timing does not reveal which names exist. */
@@ -163,8 +165,8 @@ enum err session_lookup(struct db *db, struct arena *a, const char *token, struc
     if (e != OK) return e;
     if (db_next(r) == 1) {
         read_principal(r, a, out);
-        out->session_id = db_int(r, 5);
-        out->csrf = db_text_dup(r, 6, a);
+        out->session_id = db_int(r, 6);
+        out->csrf = db_text_dup(r, 7, a);
     } else {
         e = ERR_UNAUTHENTICATED;
     }

@@ -9,7 +9,7 @@
 
 struct create_ctx {
     const struct principal *actor;
-    const char *username, *role, *district, *password_hash;
+    const char *username, *role, *district, *department, *password_hash;
     int64_t institution_id, id;
 };
 
@@ -19,15 +19,17 @@ static enum err create_tx(struct db *db, void *p)
     struct db_val v[] = {
         DBV_TEXT(c->username),      DBV_TEXT(c->role),
         DBV_TEXT(c->district),      c->institution_id ? DBV_INT(c->institution_id) : DBV_NULL,
-        DBV_TEXT(c->password_hash), DBV_INT(clock_now())};
+        DBV_TEXT(c->password_hash), DBV_INT(clock_now()),
+        DBV_TEXT(c->department)};
     enum err e =
         db_int_query(db,
                      "INSERT INTO users (username, role, district_code, institution_id, password_hash, "
-                     "created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                     "created_at, department_code) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
                      v, DB_NPARAMS(v), &c->id);
     if (e != OK) return e;
-    json_t *after = json_pack("{s:s, s:s, s:s*, s:I}", "username", c->username, "role", c->role, "district",
-                              c->district, "institution_id", (json_int_t)c->institution_id);
+    json_t *after =
+        json_pack("{s:s, s:s, s:s*, s:s*, s:I}", "username", c->username, "role", c->role, "district",
+                  c->district, "department", c->department, "institution_id", (json_int_t)c->institution_id);
     if (c->institution_id == 0) json_object_del(after, "institution_id");
     char *txt = json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(after);
@@ -37,8 +39,8 @@ static enum err create_tx(struct db *db, void *p)
 }
 
 enum err user_create(struct db *db, const struct principal *actor, const char *username,
-                     const char *role_name_s, const char *district, int64_t institution_id,
-                     const char *password, int64_t *user_id)
+                     const char *role_name_s, const char *district, const char *department,
+                     int64_t institution_id, const char *password, int64_t *user_id)
 {
     unsigned role = role_from_name(role_name_s);
     if (!role || !username || !*username || strlen(username) > 64 || !password || strlen(password) < 10)
@@ -49,6 +51,14 @@ enum err user_create(struct db *db, const struct principal *actor, const char *u
     bool needs_district = role == ROLE_COUNTY || role == ROLE_INSPECTOR;
     if (needs_district != (district != NULL)) return ERR_VALIDATION;
     if ((role == ROLE_OPERATOR) != (institution_id != 0)) return ERR_VALIDATION;
+    if (role == ROLE_INSPECTOR && !department) department = "health";
+    if ((role == ROLE_INSPECTOR) != (department != NULL)) return ERR_VALIDATION;
+    if (department) {
+        int64_t n = 0;
+        struct db_val v[] = {DBV_TEXT(department)};
+        if (db_int_query(db, "SELECT COUNT(*) FROM departments WHERE code = $1", v, 1, &n) != OK || n != 1)
+            return ERR_VALIDATION;
+    }
     if (district) {
         int64_t n = 0;
         struct db_val v[] = {DBV_TEXT(district)};
@@ -64,7 +74,7 @@ enum err user_create(struct db *db, const struct principal *actor, const char *u
     char hash[crypto_pwhash_STRBYTES];
     enum err e = auth_hash_password(password, hash, sizeof hash);
     if (e != OK) return e;
-    struct create_ctx c = {actor, username, role_name_s, district, hash, institution_id, 0};
+    struct create_ctx c = {actor, username, role_name_s, district, department, hash, institution_id, 0};
     e = db_tx(db, create_tx, &c);
     if (e == OK && user_id) *user_id = c.id;
     return e;
@@ -76,10 +86,12 @@ enum err user_list(struct db *db, struct arena *a, struct user_row **items, int 
     enum err e = db_int_query(db, "SELECT COUNT(*) FROM users", NULL, 0, &count);
     if (e != OK) return e;
     struct db_rows *r = NULL;
-    e = db_query(db,
-                 "SELECT id, username, role, district_code, institution_id, created_at, disabled FROM users "
-                 "ORDER BY username",
-                 NULL, 0, &r);
+    e = db_query(
+        db,
+        "SELECT id, username, role, district_code, institution_id, created_at, disabled, department_code "
+        "FROM users "
+        "ORDER BY username",
+        NULL, 0, &r);
     if (e != OK) return e;
     *items = arena_alloc(a, (size_t)(count + 1) * sizeof **items);
     *n = 0;
@@ -93,6 +105,7 @@ enum err user_list(struct db *db, struct arena *a, struct user_row **items, int 
         u->institution_id = db_isnull(r, 4) ? 0 : db_int(r, 4);
         u->created_at = db_int(r, 5);
         u->disabled = db_int(r, 6) != 0;
+        u->department = db_text_dup(r, 7, a);
     }
     e = k < 0 ? db_rows_err(r) : OK;
     db_done(r);

@@ -19,7 +19,8 @@
 #define EXIT_USAGE 2
 
 struct opts {
-    const char *db, *admin, *password_file, *listen, *username, *role, *district, *institution, *user;
+    const char *db, *admin, *password_file, *listen, *username, *role, *district, *department, *institution,
+        *user;
     const char *threads, *per_ip_limit, *from, *to, *out;
 };
 
@@ -28,8 +29,8 @@ static const char usage[] =
     "  tuoyu init   --db DB [--admin NAME --password-file FILE]\n"
     "  tuoyu serve  --db DB [--listen 127.0.0.1:8080] [--threads N] [--per-ip-limit N]\n"
     "  tuoyu demo   --db DB\n"
-    "  tuoyu user add --db DB --username U --role ROLE [--district CODE] [--institution ID] --password-file "
-    "FILE\n"
+    "  tuoyu user add --db DB --username U --role ROLE [--district CODE] [--department CODE]\n"
+    "                 [--institution ID] --password-file FILE  (inspectors: health|fire|police|market|...)\n"
     "  tuoyu token create --db DB --user U\n"
     "  tuoyu audit verify --db DB\n"
     "  tuoyu compliance run --db DB                    re-evaluate every institution's compliance now\n"
@@ -56,6 +57,7 @@ static int parse(int argc, char **argv, const char *allowed, struct opts *o)
                  {"username", &o->username},
                  {"role", &o->role},
                  {"district", &o->district},
+                 {"department", &o->department},
                  {"institution", &o->institution},
                  {"user", &o->user},
                  {"threads", &o->threads},
@@ -184,7 +186,7 @@ static int cmd_init(int argc, char **argv)
         return rc;
     }
     if (o.admin) {
-        enum err e = user_create(db, NULL, o.admin, "admin", NULL, 0, pw, NULL);
+        enum err e = user_create(db, NULL, o.admin, "admin", NULL, NULL, 0, pw, NULL);
         if (e == ERR_CONFLICT) {
             fprintf(stderr, "tuoyu: user %s exists already; left unchanged\n", o.admin);
         } else if (e != OK) {
@@ -249,7 +251,7 @@ static int cmd_demo(int argc, char **argv)
 static int cmd_user_add(int argc, char **argv)
 {
     struct opts o = {0};
-    int rc = parse(argc, argv, "db username role district institution password-file", &o);
+    int rc = parse(argc, argv, "db username role district department institution password-file", &o);
     if (rc) return rc;
     if (!o.db || !o.username || !o.role || !o.password_file)
         return bad("user add needs --db, --username, --role and --password-file", NULL);
@@ -261,6 +263,7 @@ static int cmd_user_add(int argc, char **argv)
         return bad("only county_official and inspector take --district", o.role);
     if ((role == ROLE_OPERATOR) != (o.institution != NULL))
         return bad("--institution goes with the operator role, and only with it", o.role);
+    if (role != ROLE_INSPECTOR && o.department) return bad("only inspectors take --department", o.role);
     int64_t inst = 0;
     if (o.institution) {
         char *end;
@@ -272,10 +275,10 @@ static int cmd_user_add(int argc, char **argv)
     struct db *db;
     if ((rc = open_db(o.db, &db, false))) return rc;
     int64_t id = 0;
-    enum err e = user_create(db, NULL, o.username, o.role, o.district, inst, pw, &id);
+    enum err e = user_create(db, NULL, o.username, o.role, o.district, o.department, inst, pw, &id);
     db_close(db);
     if (e == ERR_CONFLICT) return bad("username taken", o.username), 1;
-    if (e == ERR_VALIDATION) return bad("invalid username, district or institution", o.username);
+    if (e == ERR_VALIDATION) return bad("invalid username, district, department or institution", o.username);
     if (e != OK) {
         fprintf(stderr, "tuoyu: cannot add user (%s)\n", err_name(e));
         return 1;

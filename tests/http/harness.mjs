@@ -249,7 +249,7 @@ export class Server {
   /**
    * Make a temp dir and database, accounts and tokens, and start serving.
    * opts.demo: load `tuoyu demo` data instead of the standard accounts (demo accounts get tokens on demand).
-   * opts.users: extra accounts { name: [role, district, institution] }.
+   * opts.users: extra accounts { name: [role, district, department] } (department: inspectors only).
    * opts.engine, opts.cluster: where the database goes (see freshDb).
    */
   static async start(opts = {}) {
@@ -290,8 +290,8 @@ export class Server {
     const pwFile = this.passwordFile('admin');
     await cliOk(['init', '--db', this.db, '--admin', 'admin', '--password-file', pwFile]);
     this.tokens.admin = await this.createToken('admin');
-    for (const [name, [role, district]] of Object.entries({ ...STANDARD_USERS, ...(opts.users || {}) })) {
-      await this.addUser(name, role, { district });
+    for (const [name, [role, district, department]] of Object.entries({ ...STANDARD_USERS, ...(opts.users || {}) })) {
+      await this.addUser(name, role, { district, department });
     }
   }
 
@@ -302,9 +302,10 @@ export class Server {
   }
 
   /** `tuoyu user add` then `tuoyu token create`; the token is kept in this.tokens[username]. */
-  async addUser(username, role, { district, institution, password } = {}) {
+  async addUser(username, role, { district, institution, password, department } = {}) {
     const args = ['user', 'add', '--db', this.db, '--username', username, '--role', role];
     if (district) args.push('--district', String(district));
+    if (department) args.push('--department', String(department));
     if (institution) args.push('--institution', String(institution));
     args.push('--password-file', this.passwordFile(username, password));
     await cliOk(args);

@@ -54,7 +54,7 @@ enum err user_api_create(struct req *r, struct resp *out)
     json_t *body;
     enum err e = req_json(r, &body);
     if (e != OK) return e;
-    const char *username = NULL, *password = NULL, *district = NULL;
+    const char *username = NULL, *password = NULL, *district = NULL, *department = NULL;
     int role = -1;
     int64_t inst = 0;
     static const char *const roles[] = {"admin",     "city_official", "county_official", "registrar",
@@ -74,6 +74,12 @@ enum err user_api_create(struct req *r, struct resp *out)
          .dst = &inst,
          .min = 1,
          .max = INT64_MAX},
+        {.name = "department",
+         .type = JT_STRING,
+         .flags = JS_OPTIONAL | JS_NULLABLE,
+         .dst = &department,
+         .min = 1,
+         .max = 32},
         JS_STRING("password", &password, 10, 1024),
         JS_END,
     };
@@ -84,6 +90,7 @@ enum err user_api_create(struct req *r, struct resp *out)
     if (!needs_district && district) fe_add(&r->fe, "district", "该角色不指定区县");
     if (rb == ROLE_OPERATOR && !inst) fe_add(&r->fe, "institution_id", "托育机构账号必须绑定机构");
     if (rb != ROLE_OPERATOR && inst) fe_add(&r->fe, "institution_id", "只有托育机构账号绑定机构");
+    if (rb != ROLE_INSPECTOR && department) fe_add(&r->fe, "department", "只有检查员账号指定部门");
     if (district) {
         const char *dname = NULL;
         e = district_name(r->db, r->a, district, &dname);
@@ -96,8 +103,10 @@ enum err user_api_create(struct req *r, struct resp *out)
     }
     if (r->fe.n) return ERR_VALIDATION;
     int64_t id = 0;
-    e = user_create(r->db, r->who, username, roles[role], district, inst, password, &id);
-    if (e == ERR_VALIDATION) fe_add(&r->fe, "username", "用户名只能包含小写字母、数字、点、下划线和连字符");
+    e = user_create(r->db, r->who, username, roles[role], district, department, inst, password, &id);
+    if (e == ERR_VALIDATION)
+        fe_add(&r->fe, department ? "department" : "username",
+               department ? "不是已知的检查部门" : "用户名只能包含小写字母、数字、点、下划线和连字符");
     if (e == ERR_CONFLICT) r->error_detail = "用户名已被使用";
     if (e != OK) return e;
     return resp_json(r, out, 201, json_pack("{s:I}", "id", (json_int_t)id));

@@ -2,6 +2,7 @@
  * its institution (GET /dash/users?institution_id=ID comes prefilled from the institution page). */
 #include "core/clock.h"
 #include "html/layout.h"
+#include "modules/reference/departments.h"
 #include "modules/institution/inst.h"
 
 #include <stdlib.h>
@@ -43,6 +44,14 @@ static void render(struct html *h, struct req *r, const char *notice)
     html_lit(h, "</select></p>\n<p><label for=\"district\">区县（县级卫健局、检查员必填）</label>"
                 "<select id=\"district\" name=\"district\"><option value=\"\">（无）</option>");
     page_district_options(h, ds, nd, district, NULL);
+    html_lit(h, "</select></p>\n<p><label for=\"department\">检查部门（检查员，默认卫生健康）</label>"
+                "<select id=\"department\" name=\"department\"><option value=\"\">（无）</option>");
+    struct department *deps = NULL;
+    int ndep = 0;
+    const char *dep = req_form(r, "department");
+    if (department_list(r->db, r->a, &deps, &ndep) == OK)
+        for (int i = 0; i < ndep; i++)
+            page_option(h, deps[i].code, deps[i].name, dep && strcmp(dep, deps[i].code) == 0);
     html_lit(h, "</select></p>\n<p><label for=\"institution_id\">机构编号（托育机构账号必填）</label>"
                 "<input id=\"institution_id\" name=\"institution_id\" inputmode=\"numeric\"");
     html_attr(h, "value", inst ? inst : "");
@@ -96,8 +105,9 @@ enum err page_users_post(struct req *r, struct resp *out)
 {
     const char *username = req_form(r, "username"), *role = req_form(r, "role");
     const char *district = req_form(r, "district"), *inst_s = req_form(r, "institution_id");
-    const char *password = req_form(r, "password");
+    const char *password = req_form(r, "password"), *department = req_form(r, "department");
     if (district && !*district) district = NULL;
+    if (department && !*department) department = NULL;
     int64_t inst = 0;
     if (!page_parse_int(inst_s, 1, INT64_MAX, 0, &inst))
         fe_add(&r->fe, "institution_id", "机构编号应为正整数");
@@ -109,13 +119,14 @@ enum err page_users_post(struct req *r, struct resp *out)
         fe_add(&r->fe, "district", "该角色不指定区县");
     if (rb == ROLE_OPERATOR && !inst) fe_add(&r->fe, "institution_id", "托育机构账号必须绑定机构");
     if (rb && rb != ROLE_OPERATOR && inst) fe_add(&r->fe, "institution_id", "只有托育机构账号绑定机构");
+    if (rb && rb != ROLE_INSPECTOR && department) fe_add(&r->fe, "department", "只有检查员账号指定部门");
     if (!password || strlen(password) < 10) fe_add(&r->fe, "password", "密码至少 10 位");
     if (!username || !*username) fe_add(&r->fe, "username", "必填");
     enum err e = OK;
     if (!r->fe.n) {
-        e = user_create(r->db, r->who, username, role, district, inst, password, NULL);
+        e = user_create(r->db, r->who, username, role, district, department, inst, password, NULL);
         if (e == ERR_CONFLICT) fe_add(&r->fe, "username", "用户名已被使用");
-        if (e == ERR_VALIDATION) fe_add(&r->fe, "username", "用户名、区县或机构无效");
+        if (e == ERR_VALIDATION) fe_add(&r->fe, "username", "用户名、区县、部门或机构无效");
         if (e != OK && e != ERR_CONFLICT && e != ERR_VALIDATION) return e;
     }
     struct html h = {.b = BUF_INIT};

@@ -417,14 +417,19 @@ int demo_load(struct db *db)
     db_bulk_mode(db, false);
 
     static const struct {
-        const char *username, *role, *district;
+        const char *username, *role, *district, *department;
     } accounts[] = {
         {"admin", "admin", NULL},
         {"city", "city_official", NULL},
         {"county_zhangwan", "county_official", "420303"},
         {"county_maojian", "county_official", "420302"},
         {"registrar", "registrar", NULL},
-        {"inspector", "inspector", "420303"},
+        {"inspector", "inspector", "420303", "health"},
+        {"inspector2", "inspector", "420303", "health"},
+        {"inspector3", "inspector", "420303", "health"},
+        {"inspector_fire", "inspector", "420303", "fire"},
+        {"inspector_market", "inspector", "420303", "market"},
+        {"inspector_maojian", "inspector", "420302", "health"},
         {"operator", "operator", NULL},
         {"auditor", "auditor", NULL},
     };
@@ -442,7 +447,7 @@ int demo_load(struct db *db)
         snprintf(pw, sizeof pw, "%s-demo-2026", accounts[i].username);
         bool op = strcmp(accounts[i].role, "operator") == 0;
         enum err e = user_create(db, NULL, accounts[i].username, accounts[i].role, accounts[i].district,
-                                 op ? operator_inst : 0, pw, NULL);
+                                 accounts[i].department, op ? operator_inst : 0, pw, NULL);
         if (e != OK) {
             rc = fail("account", e);
             break;
