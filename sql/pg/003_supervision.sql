@@ -18,7 +18,8 @@ INSERT INTO departments (code, name, competence, sort) VALUES
   ('housing', '住房和城乡建设部门', '房屋建筑与设施安全', 7);
 
 -- Inspectors belong to a department (NULL for every other role; city and county officials act as health).
-ALTER TABLE users ADD COLUMN department_code TEXT REFERENCES departments(code);
+-- No REFERENCES, like the SQLite twin (which cannot drop a column that is a foreign key); user_create checks.
+ALTER TABLE users ADD COLUMN department_code TEXT;
 
 -- Checklist templates: one row per version; a change is a new version, old inspections keep theirs.
 CREATE TABLE checklist_templates (

@@ -5,18 +5,27 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test, { after } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { cli, cliOk, freshDb, sql } from './harness.mjs';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'schema-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-// What migration 2 added, removed again: the database as tuoyu with only migration 1 left it.
-const DOWNGRADE_TO_1 = [
-  'DROP TABLE compliance_findings', 'DROP TABLE health_checks', 'DROP TABLE guardians', 'DROP TABLE children',
-  'DROP TABLE class_caregivers', 'DROP TABLE classes', 'DROP TABLE ban_checks', 'DROP TABLE person_credit_records',
-  'DROP TABLE bans', 'DROP TABLE staff_certificates', 'DROP TABLE staff',
-  'ALTER TABLE institutions DROP COLUMN provider_kind', 'UPDATE schema_version SET version = 1',
-].join('; ');
+// What migrations 2 and later added, removed again: the database as tuoyu with only migration 1 left it. Read
+// from the migration files themselves, so a new migration needs no change here: indexes first, then tables in
+// reverse order of creation, then the columns added to tables of migration 1.
+const SQL_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../sql/sqlite');
+function downgradeTo1() {
+  const files = fs.readdirSync(SQL_DIR).filter((f) => /^\d{3}_.*\.sql$/.test(f) && parseInt(f, 10) >= 2).sort();
+  const text = files.map((f) => fs.readFileSync(path.join(SQL_DIR, f), 'utf8').replace(/--[^\n]*/g, '')).join('\n');
+  const indexes = [...text.matchAll(/CREATE\s+(?:UNIQUE\s+)?INDEX\s+(\w+)/gi)].map((m) => `DROP INDEX IF EXISTS ${m[1]}`);
+  const tables = [...text.matchAll(/CREATE\s+TABLE\s+(\w+)/gi)].map((m) => m[1]);
+  const columns = [...text.matchAll(/ALTER\s+TABLE\s+(\w+)\s+ADD\s+COLUMN\s+(\w+)/gi)]
+    .filter((m) => !tables.includes(m[1]))
+    .map((m) => `ALTER TABLE ${m[1]} DROP COLUMN ${m[2]}`);
+  return [...indexes, ...tables.reverse().map((t) => `DROP TABLE ${t}`), ...columns, 'UPDATE schema_version SET version = 1'].join('; ');
+}
+const LATEST = String(Math.max(...fs.readdirSync(SQL_DIR).filter((f) => /^\d{3}_/.test(f)).map((f) => parseInt(f, 10))));
 
 const serveFails = async (db, pattern) => {
   const r = await cli(['serve', '--db', db, '--listen', '127.0.0.1:1']);
@@ -40,10 +49,10 @@ test('an older database is refused by serve until tuoyu init migrates it, keepin
   await cliOk(['init', '--db', db]);
   await cliOk(['demo', '--db', db]);
   const before = sql(db, 'SELECT COUNT(*) FROM institutions');
-  sql(db, DOWNGRADE_TO_1);
+  sql(db, downgradeTo1());
   await serveFails(db, /older than this program.*tuoyu init/);
   await cliOk(['init', '--db', db]);
-  assert.equal(sql(db, 'SELECT version FROM schema_version'), '2');
+  assert.equal(sql(db, 'SELECT version FROM schema_version'), LATEST);
   assert.equal(sql(db, 'SELECT COUNT(*) FROM institutions'), before);
   assert.equal(sql(db, 'SELECT COUNT(*) FROM staff'), '0');
   assert.equal(sql(db, "SELECT COUNT(*) FROM institutions WHERE provider_kind = 'institution'"), before);
