@@ -37,22 +37,40 @@ void page_begin(struct html *h, struct req *r, const char *title)
         " · 十堰市托育服务</title>\n<link rel=\"stylesheet\" href=\"/static/tuoyu.css\">\n</head>\n<body>\n"
         "<a class=\"skip\" href=\"#main\">跳到正文</a>\n"
         "<header class=\"site\"><div class=\"wrap\">\n<a class=\"brand\" href=\"/\">十堰市托育服务</a>\n");
-    /* Registrars and inspectors work through the API: no links for them, and no empty list. */
-    bool nav = !who || who->role & (ROLES_OFFICIALS | ROLE_OPERATOR);
+    /* Registrars work through the API: no links for them, and no empty list. */
+    bool nav = !who || who->role & (ROLES_OFFICIALS | ROLE_OPERATOR | ROLE_INSPECTOR);
     if (nav) html_lit(h, "<nav aria-label=\"主导航\"><ul>");
     if (!who) {
         nav_link(h, r, "/", "查找托育机构", false);
+        nav_link(h, r, "/draws", "抽查公示", true);
+        nav_link(h, r, "/complaints/new", "投诉", false);
+        nav_link(h, r, "/open-data", "开放数据", false);
         nav_link(h, r, "/login", "登录", false);
     } else if (who->role & ROLES_OFFICIALS) {
         nav_link(h, r, "/dash", "工作台", false);
         nav_link(h, r, "/dash/institutions", "机构", true);
         nav_link(h, r, "/dash/filings", "备案审核", true);
+        nav_link(h, r, "/dash/inspections", "监督检查", true);
+        nav_link(h, r, "/dash/rectifications", "整改", true);
+        nav_link(h, r, "/dash/complaints", "投诉", true);
+        nav_link(h, r, "/dash/incidents", "安全事件", true);
+        nav_link(h, r, "/dash/lifecycle", "年审与变更", true);
+        nav_link(h, r, "/dash/quality", "质量评估", true);
+        nav_link(h, r, "/dash/credit", "信用", true);
         if (who->role & (ROLE_ADMIN | ROLE_CITY | ROLE_COUNTY))
             nav_link(h, r, "/dash/bans", "禁入名单", true);
         if (who->role == ROLE_ADMIN) nav_link(h, r, "/dash/users", "账号", true);
+    } else if (who->role == ROLE_INSPECTOR) {
+        nav_link(h, r, "/inspector", "我的检查", false);
+        nav_link(h, r, "/dash/inspections", "检查记录", true);
+        nav_link(h, r, "/dash/rectifications", "整改", true);
     } else if (who->role == ROLE_OPERATOR) {
         nav_link(h, r, "/operator", "我的机构", false);
         nav_link(h, r, "/operator/people", "班级与人员", true);
+        nav_link(h, r, "/operator/rectifications", "整改", true);
+        nav_link(h, r, "/operator/incidents", "安全事件", true);
+        nav_link(h, r, "/operator/fees", "收费", true);
+        nav_link(h, r, "/operator/lifecycle", "年审与变更", true);
     }
     if (nav) html_lit(h, "</ul></nav>\n");
     if (who) {

@@ -3,6 +3,7 @@
 #include "modules/filing/filing.h"
 #include "modules/filing/filing_store.h"
 #include "modules/institution/inst.h"
+#include "modules/public/disclosure.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -139,6 +140,38 @@ enum err public_api_search(struct req *r, struct resp *out)
                                f.page, "per_page", f.per_page));
 }
 
+/* The supervision record of an institution for the public (see disclosure.h); NULL on a read failure, so the
+ * rest of the answer still goes out. */
+static json_t *supervision_json(struct req *r, int64_t id, int64_t today)
+{
+    struct disclosure d;
+    if (disclosure_get(r->db, r->a, id, today, &d) != OK) return NULL;
+    char day[11];
+    json_t *sev = json_object(), *rect = json_object(), *items = json_array();
+    for (int i = 0; i < SEV__COUNT; i++)
+        json_object_set_new(sev, severity_names[i], json_integer(d.by_severity[i]));
+    for (int i = 0; i < RECTP__COUNT; i++)
+        json_object_set_new(rect, rect_public_names[i], json_integer(d.by_rect[i]));
+    for (int i = 0; i < d.nfindings; i++) {
+        const struct disclosed_finding *f = &d.findings[i];
+        json_t *o =
+            json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "found_on", date_format(f->found_on, day), "severity",
+                      severity_names[f->severity], "department", f->department, "clause", f->clause,
+                      "description", f->description, "rectification", rect_public_names[f->rect]);
+        if (f->deadline_on)
+            json_object_set_new(o, "deadline_on", json_string(date_format(f->deadline_on, day)));
+        if (f->closed_on) json_object_set_new(o, "rectified_on", json_string(date_format(f->closed_on, day)));
+        json_array_append_new(items, o);
+    }
+    json_t *j = json_pack("{s:I, s:I, s:o, s:o, s:o}", "window_years", (json_int_t)DISCLOSURE_YEARS,
+                          "inspections", (json_int_t)d.inspections, "findings_by_severity", sev,
+                          "findings_by_rectification", rect, "findings", items);
+    json_object_set_new(j, "last_inspection_on",
+                        d.last_inspection_on ? json_string(date_format(d.last_inspection_on, day))
+                                             : json_null());
+    return j;
+}
+
 enum err public_api_get(struct req *r, struct resp *out)
 {
     struct institution inst;
@@ -164,5 +197,7 @@ enum err public_api_get(struct req *r, struct resp *out)
         json_decref(d);
     }
     json_object_set_new(j, "fees", fees);
+    json_t *sup = supervision_json(r, inst.id, clock_day_of(clock_now()));
+    if (sup) json_object_set_new(j, "supervision", sup);
     return resp_json(r, out, 200, j);
 }

@@ -1,6 +1,8 @@
 /* Public pages: the portal where families find filed childcare institutions, and one institution's public
  * facts. Only filed institutions are shown, and nothing about people or attachments. */
+#include "core/clock.h"
 #include "html/layout.h"
+#include "modules/public/disclosure.h"
 #include "modules/filing/filing.h"
 #include "modules/filing/filing_store.h"
 #include "modules/institution/inst.h"
@@ -237,6 +239,89 @@ static void public_fees(struct html *h, const char *dossier)
     json_decref(doc);
 }
 
+/* The supervision record: last inspection, findings of the last three years by severity, with what became of
+ * each (rectified, in progress, overdue) and the dates. A reading failure leaves the section out rather than
+ * failing the page, and says so. */
+static void public_supervision(struct html *h, struct req *r, int64_t id, int64_t today)
+{
+    struct disclosure d;
+    html_lit(h, "<h2 id=\"supervision\">监督检查信息</h2>\n");
+    if (disclosure_get(r->db, r->a, id, today, &d) != OK) {
+        html_lit(h, "<p>监督信息暂时无法读取，请稍后再试。</p>\n");
+        return;
+    }
+    html_lit(h, "<dl class=\"facts\">\n<dt>最近一次检查</dt><dd>");
+    if (d.last_inspection_on) {
+        html_date(h, d.last_inspection_on);
+        html_lit(h, "（");
+        html_text(h, d.last_inspection_department);
+        html_lit(h, "）");
+    } else {
+        html_lit(h, "尚无检查记录");
+    }
+    html_lit(h, "</dd>\n<dt>近三年检查</dt><dd>");
+    html_int(h, d.inspections);
+    html_lit(h, " 次</dd>\n<dt>近三年发现问题</dt><dd>");
+    int64_t total = 0;
+    for (int i = 0; i < SEV__COUNT; i++)
+        total += d.by_severity[i];
+    html_int(h, total);
+    html_lit(h, " 项");
+    if (total) {
+        html_lit(h, "（");
+        bool first = true;
+        for (int i = SEV__COUNT - 1; i >= 0; i--) {
+            if (!d.by_severity[i]) continue;
+            if (!first) html_lit(h, "，");
+            first = false;
+            html_text(h, severity_names_zh[i]);
+            html_lit(h, " ");
+            html_int(h, d.by_severity[i]);
+        }
+        html_lit(h, "）；已整改 ");
+        html_int(h, d.by_rect[RECTP_DONE]);
+        html_lit(h, " 项，逾期未整改 ");
+        html_int(h, d.by_rect[RECTP_OVERDUE]);
+        html_lit(h, " 项");
+    }
+    html_lit(h, "</dd>\n</dl>\n");
+    if (!d.nfindings) return;
+    html_lit(h, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"检查发现的问题\"><table>\n"
+                "<thead><tr><th scope=\"col\">发现日期</th><th scope=\"col\">严重程度</th>"
+                "<th scope=\"col\">检查部门</th><th scope=\"col\">问题</th><th scope=\"col\">依据</th>"
+                "<th scope=\"col\">整改情况</th></tr></thead>\n<tbody>\n");
+    for (int i = 0; i < d.nfindings; i++) {
+        const struct disclosed_finding *f = &d.findings[i];
+        html_lit(h, "<tr><td>");
+        html_date(h, f->found_on);
+        html_lit(h, "</td><td><span class=\"sev ");
+        html_text(h, severity_names[f->severity]);
+        html_lit(h, "\">");
+        html_text(h, severity_names_zh[f->severity]);
+        html_lit(h, "</span></td><td>");
+        html_text(h, f->department);
+        html_lit(h, "</td><td>");
+        html_text(h, f->description);
+        html_lit(h, "</td><td>");
+        html_text(h, f->clause);
+        html_lit(h, "</td><td data-rect=\"");
+        html_text(h, rect_public_names[f->rect]);
+        html_lit(h, "\">");
+        html_text(h, rect_public_names_zh[f->rect]);
+        if (f->rect == RECTP_DONE && f->closed_on) {
+            html_lit(h, "（");
+            html_date(h, f->closed_on);
+            html_lit(h, "）");
+        } else if (f->deadline_on && f->rect != RECTP_NONE) {
+            html_lit(h, "（期限 ");
+            html_date(h, f->deadline_on);
+            html_lit(h, "）");
+        }
+        html_lit(h, "</td></tr>\n");
+    }
+    html_lit(h, "</tbody></table></div>\n");
+}
+
 enum err page_public_institution(struct req *r, struct resp *out)
 {
     struct institution in;
@@ -278,6 +363,7 @@ enum err page_public_institution(struct req *r, struct resp *out)
     portal_vacancies(&h, r->db, in.id);
     html_lit(&h, "<h2>收费标准</h2>\n");
     public_fees(&h, dossier);
+    public_supervision(&h, r, in.id, clock_day_of(clock_now()));
     page_end(&h);
     return resp_html(r, out, 200, &h);
 }
