@@ -1,2 +1,778 @@
-/* Placeholder: filled in by its module. */
-typedef int tuoyu_placeholder_rect_store;
+/* Rectification orders and their SQL. Each move of an order is one transaction that checks the workflow
+ * table (rect_rules.c) against the row as it is inside the transaction, writes the order, its event and the
+ * audit entry, so a decision and its record cannot come apart. Escalation is never stored: it is computed
+ * from the deadline and the clock whenever an order is read. */
+#include "modules/filing/filing.h" /* attachment_sniff */
+#include "modules/rectification/rectification.h"
+#include "modules/reference/settings.h"
+
+#include "core/clock.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TEXT_MAX 2000
+
+/* ---- Reading ------------------------------------------------------------------------------------------- */
+
+#define ORDER_COLS                                                                                           \
+    "o.id, o.finding_id, o.institution_id, f.inspection_id, o.status, o.deadline_on, o.ordered_at, "         \
+    "o.answered_at, o.closed_on, o.requirement, o.reopened, o.version, o.updated_at, i.name, "               \
+    "i.district_code, d.name, s.department_code, f.severity, f.clause, f.description, f.found_on"
+#define ORDER_FROM                                                                                           \
+    " FROM rectification_orders o JOIN inspection_findings f ON f.id = o.finding_id "                        \
+    "JOIN inspections s ON s.id = f.inspection_id JOIN institutions i ON i.id = o.institution_id "           \
+    "JOIN districts d ON d.code = i.district_code "
+
+int64_t rect_city_days(struct db *db)
+{
+    int64_t v = settings_get_int(db, RECT_SETTING_CITY_DAYS, RECT_DEFAULT_CITY_DAYS);
+    return v < 0 ? RECT_DEFAULT_CITY_DAYS : v;
+}
+
+static void read_order(struct db_rows *r, struct arena *a, int64_t today, int64_t city_days,
+                       struct rect_order *o)
+{
+    memset(o, 0, sizeof *o);
+    o->id = db_int(r, 0);
+    o->finding_id = db_int(r, 1);
+    o->institution_id = db_int(r, 2);
+    o->inspection_id = db_int(r, 3);
+    o->status = db_text_dup(r, 4, a);
+    o->deadline_on = db_int(r, 5);
+    o->ordered_at = db_int(r, 6);
+    o->answered_at = db_isnull(r, 7) ? 0 : db_int(r, 7);
+    o->closed_on = db_isnull(r, 8) ? 0 : db_int(r, 8);
+    o->requirement = db_text_dup(r, 9, a);
+    o->reopened = db_int(r, 10);
+    o->version = db_int(r, 11);
+    o->updated_at = db_int(r, 12);
+    o->institution_name = db_text_dup(r, 13, a);
+    o->district_code = db_text_dup(r, 14, a);
+    o->district_name = db_text_dup(r, 15, a);
+    o->department_code = db_text_dup(r, 16, a);
+    o->severity = db_text_dup(r, 17, a);
+    o->clause = db_text_dup(r, 18, a);
+    o->finding_description = db_text_dup(r, 19, a);
+    o->found_on = db_int(r, 20);
+    int st = rect_status_from_name(o->status);
+    o->days_overdue = rect_days_overdue(st, o->deadline_on, today);
+    o->overdue = o->days_overdue > 0;
+    o->level = rect_escalation(st, o->deadline_on, today, city_days);
+}
+
+static enum err order_read(struct db *db, struct arena *a, int64_t id, int64_t today, int64_t city_days,
+                           struct rect_order *out)
+{
+    struct db_val v[] = {DBV_INT(id)};
+    struct db_rows *r = NULL;
+    enum err e = db_query(db, "SELECT " ORDER_COLS ORDER_FROM "WHERE o.id = $1", v, 1, &r);
+    if (e != OK) return e;
+    int k = db_next(r);
+    if (k == 1) read_order(r, a, today, city_days, out);
+    e = k == 1 ? OK : k == 0 ? ERR_NOT_FOUND : db_rows_err(r);
+    db_done(r);
+    return e;
+}
+
+enum err rect_get(struct db *db, struct arena *a, int64_t id, struct rect_order *out)
+{
+    return order_read(db, a, id, clock_day_of(clock_now()), rect_city_days(db), out);
+}
+
+enum err rect_finding_get(struct db *db, struct arena *a, int64_t finding_id, struct rect_finding *out)
+{
+    struct db_val v[] = {DBV_INT(finding_id)};
+    struct db_rows *r = NULL;
+    enum err e =
+        db_query(db,
+                 "SELECT f.id, f.inspection_id, f.institution_id, f.found_on, i.name, i.district_code, "
+                 "s.department_code, f.severity, f.clause, f.description, o.id "
+                 "FROM inspection_findings f JOIN inspections s ON s.id = f.inspection_id "
+                 "JOIN institutions i ON i.id = f.institution_id "
+                 "LEFT JOIN rectification_orders o ON o.finding_id = f.id WHERE f.id = $1",
+                 v, 1, &r);
+    if (e != OK) return e;
+    int k = db_next(r);
+    if (k == 1) {
+        memset(out, 0, sizeof *out);
+        out->id = db_int(r, 0);
+        out->inspection_id = db_int(r, 1);
+        out->institution_id = db_int(r, 2);
+        out->found_on = db_int(r, 3);
+        out->institution_name = db_text_dup(r, 4, a);
+        out->district_code = db_text_dup(r, 5, a);
+        out->department_code = db_text_dup(r, 6, a);
+        out->severity = db_text_dup(r, 7, a);
+        out->clause = db_text_dup(r, 8, a);
+        out->description = db_text_dup(r, 9, a);
+        out->order_id = db_isnull(r, 10) ? 0 : db_int(r, 10);
+    }
+    e = k == 1 ? OK : k == 0 ? ERR_NOT_FOUND : db_rows_err(r);
+    db_done(r);
+    return e;
+}
+
+/* $1 district, $2 institution (0 any), $3 status, $4 overdue flag, $5 today, $6 county-level flag,
+ * $7 today - city_days, $8 city-level flag. A county-level order is late by 1..city_days days
+ * (deadline_on in [today - city_days, today)); a city-level one by more (deadline_on < today - city_days). */
+#define LIST_WHERE                                                                                           \
+    "WHERE (CAST($1 AS TEXT) IS NULL OR i.district_code = $1) "                                              \
+    "AND (CAST($2 AS BIGINT) = 0 OR o.institution_id = $2) "                                                 \
+    "AND (CAST($3 AS TEXT) IS NULL OR o.status = $3) "                                                       \
+    "AND (CAST($4 AS BIGINT) = 0 OR (o.status <> 'accepted' AND o.deadline_on < $5)) "                       \
+    "AND (CAST($6 AS BIGINT) = 0 OR (o.status <> 'accepted' AND o.deadline_on < $5 AND o.deadline_on >= "    \
+    "$7)) "                                                                                                  \
+    "AND (CAST($8 AS BIGINT) = 0 OR (o.status <> 'accepted' AND o.deadline_on < $7)) "
+
+enum err rect_list(struct db *db, struct arena *a, const struct rect_filter *f, struct rect_order **items,
+                   int *n, int64_t *total)
+{
+    int64_t today = clock_day_of(clock_now()), city_days = rect_city_days(db);
+    int page = f->page > 0 ? f->page : 1;
+    struct db_val v[] = {DBV_TEXT(f->district),
+                         DBV_INT(f->institution_id),
+                         DBV_TEXT(f->status),
+                         DBV_BOOL(f->overdue),
+                         DBV_INT(today),
+                         DBV_BOOL(f->level == RL_COUNTY),
+                         DBV_INT(today - city_days),
+                         DBV_BOOL(f->level == RL_CITY),
+                         DBV_INT(RECT_PER_PAGE),
+                         DBV_INT((int64_t)(page - 1) * RECT_PER_PAGE)};
+    *items = NULL;
+    *n = 0;
+    enum err e = db_int_query(db,
+                              "SELECT COUNT(*) FROM rectification_orders o JOIN institutions i ON i.id = "
+                              "o.institution_id " LIST_WHERE,
+                              v, 8, total);
+    if (e != OK) return e;
+    *items = arena_zalloc(a, RECT_PER_PAGE * sizeof **items);
+    struct db_rows *r = NULL;
+    e = db_query(
+        db, "SELECT " ORDER_COLS ORDER_FROM LIST_WHERE "ORDER BY o.deadline_on, o.id LIMIT $9 OFFSET $10", v,
+        DB_NPARAMS(v), &r);
+    if (e != OK) return e;
+    int k;
+    while ((k = db_next(r)) == 1 && *n < RECT_PER_PAGE)
+        read_order(r, a, today, city_days, &(*items)[(*n)++]);
+    e = k < 0 ? db_rows_err(r) : OK;
+    db_done(r);
+    return e;
+}
+
+enum err rect_events(struct db *db, struct arena *a, int64_t order_id, struct rect_event_row **items, int *n)
+{
+    struct db_val v[] = {DBV_INT(order_id)};
+    int64_t count = 0;
+    *items = NULL;
+    *n = 0;
+    enum err e =
+        db_int_query(db, "SELECT COUNT(*) FROM rectification_events WHERE order_id = $1", v, 1, &count);
+    if (e != OK) return e;
+    *items = arena_zalloc(a, (size_t)(count ? count : 1) * sizeof **items);
+    struct db_rows *r = NULL;
+    e = db_query(db,
+                 "SELECT e.id, e.at, e.deadline_on, e.event, e.text, u.username FROM rectification_events e "
+                 "LEFT JOIN users u ON u.id = e.by_user WHERE e.order_id = $1 ORDER BY e.id",
+                 v, 1, &r);
+    if (e != OK) return e;
+    int k;
+    while ((k = db_next(r)) == 1 && *n < count) {
+        struct rect_event_row *t = &(*items)[(*n)++];
+        t->id = db_int(r, 0);
+        t->at = db_int(r, 1);
+        t->deadline_on = db_isnull(r, 2) ? 0 : db_int(r, 2);
+        t->event = db_text_dup(r, 3, a);
+        t->text = db_text_dup(r, 4, a);
+        t->by_name = db_isnull(r, 5) ? "system" : db_text_dup(r, 5, a);
+    }
+    e = k < 0 ? db_rows_err(r) : OK;
+    db_done(r);
+    return e;
+}
+
+#define EVIDENCE_COLS "v.id, v.event_id, v.uploaded_at, fl.size, v.sha256, v.filename, fl.media_type"
+#define EVIDENCE_FROM " FROM rectification_evidence v JOIN files fl ON fl.sha256 = v.sha256 "
+
+static void read_evidence(struct db_rows *r, struct arena *a, struct rect_evidence_row *t)
+{
+    t->id = db_int(r, 0);
+    t->event_id = db_isnull(r, 1) ? 0 : db_int(r, 1);
+    t->uploaded_at = db_int(r, 2);
+    t->size = db_int(r, 3);
+    t->sha256 = db_text_dup(r, 4, a);
+    t->filename = db_text_dup(r, 5, a);
+    t->media_type = db_text_dup(r, 6, a);
+}
+
+enum err rect_evidence(struct db *db, struct arena *a, int64_t order_id, struct rect_evidence_row **items,
+                       int *n)
+{
+    struct db_val v[] = {DBV_INT(order_id)};
+    int64_t count = 0;
+    *items = NULL;
+    *n = 0;
+    enum err e =
+        db_int_query(db, "SELECT COUNT(*) FROM rectification_evidence WHERE order_id = $1", v, 1, &count);
+    if (e != OK) return e;
+    *items = arena_zalloc(a, (size_t)(count ? count : 1) * sizeof **items);
+    struct db_rows *r = NULL;
+    e = db_query(db, "SELECT " EVIDENCE_COLS EVIDENCE_FROM "WHERE v.order_id = $1 ORDER BY v.id", v, 1, &r);
+    if (e != OK) return e;
+    int k;
+    while ((k = db_next(r)) == 1 && *n < count)
+        read_evidence(r, a, &(*items)[(*n)++]);
+    e = k < 0 ? db_rows_err(r) : OK;
+    db_done(r);
+    return e;
+}
+
+enum err rect_evidence_get(struct db *db, struct arena *a, int64_t order_id, int64_t evidence_id,
+                           struct rect_evidence_row *out, const void **data)
+{
+    struct db_val v[] = {DBV_INT(order_id), DBV_INT(evidence_id)};
+    struct db_rows *r = NULL;
+    enum err e =
+        db_query(db, "SELECT " EVIDENCE_COLS ", fl.data" EVIDENCE_FROM "WHERE v.order_id = $1 AND v.id = $2",
+                 v, 2, &r);
+    if (e != OK) return e;
+    int k = db_next(r);
+    if (k == 1) {
+        memset(out, 0, sizeof *out);
+        read_evidence(r, a, out);
+        size_t len = 0;
+        const void *p = db_blob(r, 7, &len);
+        void *copy = arena_alloc(a, len ? len : 1);
+        if (len) memcpy(copy, p, len);
+        *data = copy;
+        out->size = (int64_t)len;
+    }
+    e = k == 1 ? OK : k == 0 ? ERR_NOT_FOUND : db_rows_err(r);
+    db_done(r);
+    return e;
+}
+
+/* ---- Moves --------------------------------------------------------------------------------------------- */
+
+/* One move of the workflow, run inside a transaction. now/today are the clock of the move (the demo passes
+ * earlier ones). who NULL is the system: the table's roles apply, not a person's territory. */
+struct rect_op {
+    const struct principal *who;
+    struct arena *a;
+    struct field_errors *fe;
+    int event;
+    int64_t order_id, finding_id;
+    int64_t deadline_on;
+    const char *text; /* requirement (order), description (answer), note or reason (verify) */
+    const int64_t *ids;
+    int nids;
+    int64_t expected_version;
+    int64_t now, today;
+    int64_t event_id; /* out */
+};
+
+static unsigned op_role(const struct rect_op *c)
+{
+    return c->who ? c->who->role : ROLE_COUNTY | ROLE_INSPECTOR | ROLE_OPERATOR;
+}
+
+static enum err add_event(struct db *db, struct rect_op *c, int64_t order_id)
+{
+    struct db_val v[] = {DBV_INT(order_id), DBV_TEXT(rect_event_names[c->event]),
+                         DBV_TEXT(c->text), c->deadline_on ? DBV_INT(c->deadline_on) : DBV_NULL,
+                         DBV_INT(c->now),   c->who ? DBV_INT(c->who->user_id) : DBV_NULL};
+    return db_int_query(db,
+                        "INSERT INTO rectification_events (order_id, event, text, deadline_on, at, by_user) "
+                        "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                        v, DB_NPARAMS(v), &c->event_id);
+}
+
+static enum err audit_move(struct db *db, struct rect_op *c, int64_t order_id, const char *status_before,
+                           const char *status_after, int64_t deadline_on)
+{
+    char d[11];
+    json_t *before = status_before ? json_pack("{s:s}", "status", status_before) : NULL;
+    json_t *after =
+        json_pack("{s:s, s:s, s:I, s:I}", "status", status_after, "deadline_on", date_format(deadline_on, d),
+                  "event_id", (json_int_t)c->event_id, "evidence", (json_int_t)c->nids);
+    char *action = arena_printf(c->a, "rectification.%s", rect_event_names[c->event]);
+    return audit_append(db, c->who, action, "rectification", order_id, json_text(c->a, before),
+                        json_text(c->a, after));
+}
+
+static enum err order_tx(struct db *db, void *p)
+{
+    struct rect_op *c = p;
+    struct rect_finding f;
+    enum err e = rect_finding_get(db, c->a, c->finding_id, &f);
+    if (e != OK) return e;
+    unsigned role = op_role(c);
+    if (!rect_role_fires(REV_ORDER, role)) return ERR_FORBIDDEN;
+    if (c->who &&
+        !rect_may_supervise(role, c->who->district, c->who->department, f.district_code, f.department_code))
+        return ERR_FORBIDDEN;
+    int from = RS_NONE;
+    if (f.order_id) {
+        struct rect_order o;
+        e = order_read(db, c->a, f.order_id, c->today, 0, &o);
+        if (e != OK) return e;
+        from = rect_status_from_name(o.status);
+    }
+    int to;
+    e = rect_check(from, REV_ORDER, role, &to);
+    if (e != OK) return e;
+    struct db_val v[] = {DBV_INT(f.id),
+                         DBV_INT(f.institution_id),
+                         DBV_TEXT(rect_status_names[to]),
+                         DBV_INT(c->deadline_on),
+                         DBV_TEXT(c->text),
+                         DBV_INT(c->now),
+                         c->who ? DBV_INT(c->who->user_id) : DBV_NULL};
+    e = db_int_query(db,
+                     "INSERT INTO rectification_orders (finding_id, institution_id, status, deadline_on, "
+                     "requirement, ordered_at, ordered_by, reopened, version, updated_at) "
+                     "VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 1, $6) RETURNING id",
+                     v, DB_NPARAMS(v), &c->order_id);
+    if (e == ERR_CONFLICT) return ERR_STATE; /* a concurrent order of the same finding won */
+    if (e != OK) return e;
+    e = add_event(db, c, c->order_id);
+    if (e != OK) return e;
+    return audit_move(db, c, c->order_id, NULL, rect_status_names[to], c->deadline_on);
+}
+
+/* Reads the order inside the transaction and checks the move: visibility for operators (another
+ * institution's order is not found), role, supervision rights, status and version. */
+static enum err load_for_move(struct db *db, struct rect_op *c, struct rect_order *o, int *from, int *to)
+{
+    enum err e = order_read(db, c->a, c->order_id, c->today, 0, o);
+    if (e != OK) return e;
+    unsigned role = op_role(c);
+    if (c->who && role == ROLE_OPERATOR && c->who->institution_id != o->institution_id) return ERR_NOT_FOUND;
+    if (!rect_role_fires(c->event, role)) return ERR_FORBIDDEN;
+    if (c->who && role != ROLE_OPERATOR &&
+        !rect_may_supervise(role, c->who->district, c->who->department, o->district_code, o->department_code))
+        return ERR_FORBIDDEN;
+    *from = rect_status_from_name(o->status);
+    e = rect_check(*from, c->event, role, to);
+    if (e != OK) return e;
+    if (c->expected_version && c->expected_version != o->version) return ERR_CONFLICT;
+    return OK;
+}
+
+static enum err answer_tx(struct db *db, void *p)
+{
+    struct rect_op *c = p;
+    struct rect_order o;
+    int from, to;
+    enum err e = load_for_move(db, c, &o, &from, &to);
+    if (e != OK) return e;
+    /* Every evidence id must be this order's and not yet part of an answer; all bad ones are reported. */
+    for (int i = 0; i < c->nids; i++) {
+        bool dup = false;
+        for (int j = 0; j < i; j++)
+            dup |= c->ids[j] == c->ids[i];
+        int64_t found = 0;
+        if (!dup) {
+            struct db_val v[] = {DBV_INT(c->ids[i]), DBV_INT(o.id)};
+            e = db_int_query(db,
+                             "SELECT COUNT(*) FROM rectification_evidence WHERE id = $1 AND order_id = $2 "
+                             "AND event_id IS NULL",
+                             v, 2, &found);
+            if (e != OK) return e;
+        }
+        if (dup || !found)
+            fe_addf(c->fe, arena_printf(c->a, "evidence_ids[%d]", i), "%s",
+                    dup ? "证明材料重复" : "证明材料不存在，或已用于之前的答复");
+    }
+    if (c->fe->n) return ERR_VALIDATION;
+    c->deadline_on = 0;
+    e = add_event(db, c, o.id);
+    if (e != OK) return e;
+    for (int i = 0; i < c->nids; i++) {
+        struct db_val v[] = {DBV_INT(c->ids[i]), DBV_INT(c->event_id)};
+        e = db_exec(db, "UPDATE rectification_evidence SET event_id = $2 WHERE id = $1", v, 2);
+        if (e != OK) return e;
+    }
+    struct db_val v[] = {DBV_INT(o.id), DBV_TEXT(rect_status_names[to]), DBV_INT(c->now), DBV_INT(o.version)};
+    e = db_exec(db,
+                "UPDATE rectification_orders SET status = $2, answered_at = $3, updated_at = $3, "
+                "version = version + 1 WHERE id = $1 AND version = $4",
+                v, DB_NPARAMS(v));
+    if (e != OK) return e;
+    if (db_changes(db) != 1) return ERR_CONFLICT;
+    return audit_move(db, c, o.id, o.status, rect_status_names[to], o.deadline_on);
+}
+
+static enum err verify_tx(struct db *db, void *p)
+{
+    struct rect_op *c = p;
+    struct rect_order o;
+    int from, to;
+    enum err e = load_for_move(db, c, &o, &from, &to);
+    if (e != OK) return e;
+    bool reopen = c->event == REV_REOPEN;
+    if (!reopen) c->deadline_on = 0;
+    e = add_event(db, c, o.id);
+    if (e != OK) return e;
+    int64_t deadline = reopen ? c->deadline_on : o.deadline_on;
+    struct db_val v[] = {DBV_INT(o.id),     DBV_TEXT(rect_status_names[to]),
+                         DBV_INT(c->now),   reopen ? DBV_NULL : DBV_INT(c->today),
+                         DBV_INT(deadline), DBV_INT(reopen ? 1 : 0),
+                         DBV_INT(o.version)};
+    e = db_exec(
+        db,
+        "UPDATE rectification_orders SET status = $2, updated_at = $3, closed_on = $4, deadline_on = $5, "
+        "reopened = reopened + $6, version = version + 1 WHERE id = $1 AND version = $7",
+        v, DB_NPARAMS(v));
+    if (e != OK) return e;
+    if (db_changes(db) != 1) return ERR_CONFLICT;
+    return audit_move(db, c, o.id, o.status, rect_status_names[to], deadline);
+}
+
+/* A text with only blanks (ASCII or the ideographic space) says nothing: NULL. */
+static const char *nonblank(const char *s)
+{
+    const char *q = s;
+    while (q && (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n' || strncmp(q, "\u3000", 3) == 0))
+        q += strncmp(q, "\u3000", 3) == 0 ? 3 : 1;
+    return q && *q ? s : NULL;
+}
+
+static enum err run_op(struct db *db, db_tx_fn fn, struct rect_op *c)
+{
+    int before = c->fe->n;
+    enum err e = db_tx(db, fn, c);
+    if (e != ERR_VALIDATION) c->fe->n = before; /* errors of a retried attempt do not count */
+    return e;
+}
+
+enum err rect_order_create(struct db *db, struct arena *a, const struct principal *who, int64_t finding_id,
+                           int64_t deadline_on, const char *requirement, int64_t today,
+                           struct field_errors *fe, struct rect_order *out)
+{
+    const char *problem = rect_deadline_problem(deadline_on, today);
+    if (problem) fe_add(fe, "deadline_on", problem);
+    if (!nonblank(requirement))
+        fe_add(fe, "requirement", "请填写整改要求");
+    else if (utf8_chars(requirement) > TEXT_MAX)
+        fe_add(fe, "requirement", "整改要求不能超过 2000 字");
+    if (fe->n) return ERR_VALIDATION;
+    int64_t now = clock_now();
+    struct rect_op c = {.who = who,
+                        .a = a,
+                        .fe = fe,
+                        .event = REV_ORDER,
+                        .finding_id = finding_id,
+                        .deadline_on = deadline_on,
+                        .text = requirement,
+                        .now = now,
+                        .today = clock_day_of(now)};
+    enum err e = run_op(db, order_tx, &c);
+    if (e != OK) return e;
+    return rect_get(db, a, c.order_id, out);
+}
+
+enum err rect_answer(struct db *db, struct arena *a, const struct principal *who, int64_t order_id,
+                     const char *text, const int64_t *evidence_ids, int nids, int64_t expected_version,
+                     struct field_errors *fe, struct rect_order *out)
+{
+    if (!nonblank(text))
+        fe_add(fe, "text", "请填写整改情况说明");
+    else if (utf8_chars(text) > TEXT_MAX)
+        fe_add(fe, "text", "整改情况说明不能超过 2000 字");
+    if (fe->n) return ERR_VALIDATION;
+    int64_t now = clock_now();
+    struct rect_op c = {.who = who,
+                        .a = a,
+                        .fe = fe,
+                        .event = REV_ANSWER,
+                        .order_id = order_id,
+                        .text = text,
+                        .ids = evidence_ids,
+                        .nids = nids,
+                        .expected_version = expected_version,
+                        .now = now,
+                        .today = clock_day_of(now)};
+    enum err e = run_op(db, answer_tx, &c);
+    if (e != OK) return e;
+    return rect_get(db, a, order_id, out);
+}
+
+enum err rect_verify(struct db *db, struct arena *a, const struct principal *who, int64_t order_id, int event,
+                     const char *text, int64_t deadline_on, int64_t expected_version, struct field_errors *fe,
+                     struct rect_order *out)
+{
+    int64_t now = clock_now(), today = clock_day_of(now);
+    if (event != REV_ACCEPT && event != REV_REOPEN)
+        fe_add(fe, "decision", "应为 accept（验收通过）或 reopen（退回重新整改）");
+    text = nonblank(text);
+    if (event == REV_REOPEN && !text) fe_add(fe, "text", "退回重新整改时必须说明理由");
+    if (text && utf8_chars(text) > TEXT_MAX) fe_add(fe, "text", "说明不能超过 2000 字");
+    if (event == REV_REOPEN) {
+        const char *problem = deadline_on ? rect_deadline_problem(deadline_on, today) : "请填写新的整改期限";
+        if (problem) fe_add(fe, "deadline_on", problem);
+    }
+    if (fe->n) return ERR_VALIDATION;
+    struct rect_op c = {.who = who,
+                        .a = a,
+                        .fe = fe,
+                        .event = event,
+                        .order_id = order_id,
+                        .deadline_on = deadline_on,
+                        .text = text,
+                        .expected_version = expected_version,
+                        .now = now,
+                        .today = today};
+    enum err e = run_op(db, verify_tx, &c);
+    if (e != OK) return e;
+    return rect_get(db, a, order_id, out);
+}
+
+/* ---- Evidence ------------------------------------------------------------------------------------------ */
+
+struct evidence_ctx {
+    struct rect_op op;
+    const char *filename, *media, *sha;
+    const void *p;
+    size_t n;
+    int64_t id;
+};
+
+static enum err evidence_tx(struct db *db, void *p)
+{
+    struct evidence_ctx *c = p;
+    struct rect_order o;
+    int from, to;
+    /* Evidence belongs to an answer: it may be added while the operator may answer. */
+    enum err e = load_for_move(db, &c->op, &o, &from, &to);
+    if (e != OK) return e;
+    struct db_val file[] = {DBV_TEXT(c->sha), DBV_TEXT(c->media), DBV_INT((int64_t)c->n),
+                            DBV_BLOB(c->p, c->n), DBV_INT(c->op.now)};
+    e = db_exec(db,
+                "INSERT INTO files (sha256, media_type, size, data, created_at) VALUES ($1, $2, $3, $4, $5) "
+                "ON CONFLICT (sha256) DO NOTHING",
+                file, DB_NPARAMS(file));
+    if (e != OK) return e;
+    struct db_val v[] = {DBV_INT(o.id), DBV_TEXT(c->sha), DBV_TEXT(c->filename), DBV_INT(c->op.now),
+                         c->op.who ? DBV_INT(c->op.who->user_id) : DBV_NULL};
+    e = db_int_query(
+        db,
+        "INSERT INTO rectification_evidence (order_id, sha256, filename, uploaded_at, uploaded_by) "
+        "VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        v, DB_NPARAMS(v), &c->id);
+    if (e != OK) return e;
+    json_t *after = json_pack("{s:I, s:s, s:s, s:I}", "evidence_id", (json_int_t)c->id, "media_type",
+                              c->media, "sha256", c->sha, "size", (json_int_t)c->n);
+    return audit_append(db, c->op.who, "rectification.evidence", "rectification", o.id, NULL,
+                        json_text(c->op.a, after));
+}
+
+enum err rect_evidence_add(struct db *db, struct arena *a, const struct principal *who, int64_t order_id,
+                           const char *filename, const void *p, size_t n, struct rect_evidence_row *out)
+{
+    const char *media = attachment_sniff(p, n);
+    if (!media) return ERR_UNSUPPORTED_MEDIA;
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, p, n);
+    char *hex = arena_alloc(a, 65);
+    sodium_bin2hex(hex, 65, h, sizeof h);
+    struct field_errors fe;
+    fe_init(&fe, a);
+    int64_t now = clock_now();
+    struct evidence_ctx c = {
+        .op = {.who = who,
+               .a = a,
+               .fe = &fe,
+               .event = REV_ANSWER,
+               .order_id = order_id,
+               .now = now,
+               .today = clock_day_of(now)},
+        .filename = filename,
+        .media = media,
+        .sha = hex,
+        .p = p,
+        .n = n,
+    };
+    enum err e = db_tx(db, evidence_tx, &c);
+    if (e != OK) return e;
+    *out = (struct rect_evidence_row){.id = c.id,
+                                      .uploaded_at = now,
+                                      .size = (int64_t)n,
+                                      .sha256 = hex,
+                                      .filename = filename,
+                                      .media_type = media};
+    return OK;
+}
+
+/* ---- Dashboards ---------------------------------------------------------------------------------------- */
+
+enum err rect_overdue_counts(struct db *db, const char *district, int64_t today, int64_t *county_level,
+                             int64_t *city_level)
+{
+    int64_t city_days = rect_city_days(db);
+    struct db_val v[] = {DBV_TEXT(district), DBV_INT(today), DBV_INT(today - city_days)};
+    struct db_rows *r = NULL;
+    *county_level = *city_level = 0;
+    enum err e = db_query(db,
+                          "SELECT COALESCE(SUM(CASE WHEN o.deadline_on >= $3 THEN 1 ELSE 0 END), 0), "
+                          "COALESCE(SUM(CASE WHEN o.deadline_on < $3 THEN 1 ELSE 0 END), 0) "
+                          "FROM rectification_orders o JOIN institutions i ON i.id = o.institution_id "
+                          "WHERE o.status <> 'accepted' AND o.deadline_on < $2 "
+                          "AND (CAST($1 AS TEXT) IS NULL OR i.district_code = $1)",
+                          v, DB_NPARAMS(v), &r);
+    if (e != OK) return e;
+    int k = db_next(r);
+    if (k == 1) {
+        *county_level = db_int(r, 0);
+        *city_level = db_int(r, 1);
+    }
+    e = k < 0 ? db_rows_err(r) : OK;
+    db_done(r);
+    return e;
+}
+
+/* ---- Demo ---------------------------------------------------------------------------------------------- */
+
+#define DAY 86400
+
+struct demo_ctx {
+    struct arena *a;
+    int64_t today;
+    int orders;
+};
+
+static const char *demo_requirement(const char *severity)
+{
+    if (severity && strcmp(severity, "critical") == 0)
+        return "立即停止相关活动，消除安全隐患，整改完成前不得恢复；整改后提交整改报告及现场照片。";
+    if (severity && strcmp(severity, "high") == 0)
+        return "限期整改，完善相关制度并落实到人，提交整改报告及佐证材料。";
+    if (severity && strcmp(severity, "medium") == 0) return "对照检查条款逐项整改，提交整改情况说明及照片。";
+    return "按检查意见完成整改，提交整改情况说明。";
+}
+
+static int64_t demo_min(int64_t x, int64_t y)
+{
+    return x < y ? x : y;
+}
+
+/* One finding's story, chosen by its position k: 0 open within the deadline, 1 answered and waiting,
+ * 2 accepted, 3 overdue at county level, 4 overdue at city level, 5 reopened once and open again. Every date
+ * follows the rules as if the moves had been made then: ordered the day after the finding, deadlines at most
+ * 180 days after the move that set them, nothing after today. A story the finding's age does not allow (an
+ * old finding still within its deadline, a recent one long overdue) becomes another: old findings end
+ * accepted, recent ones open. */
+static enum err demo_one(struct db *db, struct demo_ctx *d, int64_t finding_id, int64_t found_on,
+                         const char *severity, int k)
+{
+    struct field_errors fe;
+    fe_init(&fe, d->a);
+    const int64_t today = d->today;
+    int story = k % 6;
+    int64_t start = demo_min(found_on + 1, today), deadline = start + 30 + k % 30;
+    if (story == 3 || story == 4) {
+        deadline = story == 3 ? today - 3 - k % 5 : today - 25 - k % 20;
+        if (start < deadline - 30) start = deadline - 30;
+        if (start > deadline - 7) story = 0, deadline = start + 30 + k % 30;
+    }
+    if (story == 0 || story == 1 || story == 5) {
+        /* Still running: ordered within the last month (after a follow-up visit, for an older finding). */
+        int64_t recent = today - 20 - k % 10;
+        if (found_on < today - 180) {
+            story = 2;
+        } else {
+            if (start < recent) start = recent;
+            deadline = start + 30 + k % 30;
+        }
+    }
+    struct rect_op c = {.a = d->a,
+                        .fe = &fe,
+                        .event = REV_ORDER,
+                        .finding_id = finding_id,
+                        .deadline_on = deadline,
+                        .text = demo_requirement(severity),
+                        .now = start * DAY + 3 * 3600,
+                        .today = start};
+    enum err e = order_tx(db, &c);
+    if (e != OK) return e;
+    int64_t order_id = c.order_id;
+    d->orders++;
+    if (story == 0 || story == 3 || story == 4) return OK;
+    int64_t answered = demo_min(start + 10 + k % 7, today);
+    c = (struct rect_op){.a = d->a,
+                         .fe = &fe,
+                         .event = REV_ANSWER,
+                         .order_id = order_id,
+                         .text = "已按要求完成整改：修订管理制度、组织全员培训并复查现场，附整改前后照片。",
+                         .now = answered * DAY + 2 * 3600,
+                         .today = answered};
+    e = answer_tx(db, &c);
+    if (e != OK || story == 1) return e;
+    int64_t verified = demo_min(answered + 3, today);
+    if (story == 2) {
+        c = (struct rect_op){.a = d->a,
+                             .fe = &fe,
+                             .event = REV_ACCEPT,
+                             .order_id = order_id,
+                             .text = "现场复查，整改到位。",
+                             .now = verified * DAY + 6 * 3600,
+                             .today = verified};
+        return verify_tx(db, &c);
+    }
+    c = (struct rect_op){.a = d->a,
+                         .fe = &fe,
+                         .event = REV_REOPEN,
+                         .order_id = order_id,
+                         .text = "整改材料不完整，缺少培训签到记录，请补充后重新答复。",
+                         .deadline_on = verified + 21,
+                         .now = verified * DAY + 6 * 3600,
+                         .today = verified};
+    return verify_tx(db, &c);
+}
+
+static enum err demo_tx(struct db *db, void *p)
+{
+    struct demo_ctx *d = p;
+    struct db_rows *r = NULL;
+    enum err e = db_query(db,
+                          "SELECT f.id, f.found_on, f.severity FROM inspection_findings f "
+                          "LEFT JOIN rectification_orders o ON o.finding_id = f.id WHERE o.id IS NULL "
+                          "ORDER BY f.id",
+                          NULL, 0, &r);
+    if (e != OK) return e;
+    int cap = 64, n = 0, k;
+    struct {
+        int64_t id, found_on;
+        const char *severity;
+    } *rows = arena_alloc(d->a, (size_t)cap * sizeof *rows);
+    while ((k = db_next(r)) == 1) {
+        if (n == cap) {
+            void *bigger = arena_alloc(d->a, (size_t)cap * 2 * sizeof *rows);
+            memcpy(bigger, rows, (size_t)cap * sizeof *rows);
+            rows = bigger;
+            cap *= 2;
+        }
+        rows[n].id = db_int(r, 0);
+        rows[n].found_on = db_int(r, 1);
+        rows[n].severity = db_text_dup(r, 2, d->a);
+        n++;
+    }
+    e = k < 0 ? db_rows_err(r) : OK;
+    db_done(r);
+    if (e != OK) return e;
+    d->orders = 0;
+    audit_bulk_begin();
+    for (int i = 0; i < n && e == OK; i++)
+        if (i % 7 != 6) e = demo_one(db, d, rows[i].id, rows[i].found_on, rows[i].severity, i);
+    enum err end = audit_bulk_end(db);
+    return e != OK ? e : end;
+}
+
+enum err rect_demo_load(struct db *db, struct arena *a)
+{
+    struct demo_ctx d = {.a = a, .today = clock_day_of(clock_now())};
+    return db_tx(db, demo_tx, &d);
+}
