@@ -40,6 +40,12 @@ struct cmp_child {
     int64_t absent_since;        /* 0: present */
     int64_t check_since_absence; /* day of a passed check after absent_since; 0 none */
 };
+/* A current fee above the guideline cap that applies to the institution (found by modules/fees). */
+struct cmp_fee_breach {
+    int service_type;         /* enum service_type */
+    int64_t fee_fen, cap_fen; /* per month; hourly: per hour */
+    int64_t cap_from;         /* day the cap took effect */
+};
 struct cmp_input {
     int provider_kind;
     int64_t today;
@@ -49,6 +55,8 @@ struct cmp_input {
     int nstaff;
     struct cmp_child *children; /* enrolled only */
     int nchildren;
+    const struct cmp_fee_breach *fee_breaches;
+    int nfee_breaches;
 };
 
 enum cmp_severity { CMP_VIOLATION, CMP_WARNING, CMP_REMINDER };

@@ -374,6 +374,25 @@ static void cmp_check_children(const struct cmp_input *in, struct cmp_sink *s)
     }
 }
 
+/* Fees above the guideline cap that applies (the breaches come from modules/fees, fee_rules.c). */
+#define CMP_CLAUSE_FEE_CAP "县级发展改革/卫生健康部门普惠托育指导价（本地设置：县级指导价上限）"
+static void cmp_check_fees(const struct cmp_input *in, struct cmp_sink *s)
+{
+    char d[11];
+    for (int i = 0; i < in->nfee_breaches; i++) {
+        const struct cmp_fee_breach *b = &in->fee_breaches[i];
+        if (b->service_type < 0 || b->service_type >= SVC__COUNT) continue;
+        const char *unit = b->service_type == SVC_HOURLY ? "元/小时" : "元/月";
+        cmp_add(s, "fee_above_cap", CMP_VIOLATION, CMP_CLAUSE_FEE_CAP, NULL, 0,
+                "%s现行收费 %lld.%02lld %s，高于自 %s 起执行的指导价上限 %lld.%02lld %s",
+                service_type_names_zh[b->service_type], (long long)(b->fee_fen / 100),
+                (long long)(b->fee_fen % 100), unit, date_format(b->cap_from, d),
+                (long long)(b->cap_fen / 100), (long long)(b->cap_fen % 100), unit);
+        if (s->n <= s->max)
+            s->out[s->n - 1].subject = arena_printf(s->a, "fee:%s", service_type_names[b->service_type]);
+    }
+}
+
 /* Evaluate every rule (see compliance.h). in is borrowed; subjects and messages come from a and live as long
  * as it does; rule names, clauses and "institution" are static. out may be NULL when max is 0. Returns the
  * number of findings, which may exceed max (only max are written). Pure; never blocks. */
@@ -388,5 +407,6 @@ int compliance_evaluate(const struct cmp_input *in, struct arena *a, struct cmp_
     cmp_check_classes(in, &s);
     cmp_check_staff(in, &s);
     cmp_check_children(in, &s);
+    cmp_check_fees(in, &s);
     return s.n;
 }

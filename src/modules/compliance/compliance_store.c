@@ -6,6 +6,7 @@
 
 #include "core/clock.h"
 #include "core/log.h"
+#include "modules/fees/fees.h"
 #include "modules/filing/filing.h"
 
 #include <stdint.h>
@@ -208,6 +209,7 @@ static enum err load_input(struct db *db, struct arena *a, int64_t inst_id, int6
             "FROM children ch JOIN health_checks h ON h.subject = 'child' AND h.subject_id = ch.id "
             "AND h.result = 'pass' AND h.checked_on <= $2 WHERE ch.institution_id = $1 GROUP BY ch.id",
             inst_id, today, add_child_checks, &l);
+    if (e == OK) e = fee_breaches_in_tx(db, a, inst_id, today, &l.in.fee_breaches, &l.in.nfee_breaches);
     *out = l.in;
     return e;
 }
