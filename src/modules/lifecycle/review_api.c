@@ -1,2 +1,170 @@
-/* Placeholder: filled in by its module. */
-typedef int tuoyu_placeholder_review_api;
+/* JSON handlers of the annual review (年审). Officials see their territory, an operator only its own
+ * institution; anything else is 404. */
+#include "core/clock.h"
+#include "modules/institution/inst.h"
+#include "modules/lifecycle/lifecycle.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static bool visible(const struct principal *who, const char *district, int64_t inst_id)
+{
+    if (who->role == ROLE_OPERATOR) return who->institution_id == inst_id;
+    return auth_sees_district(who, district);
+}
+
+static int this_year(void)
+{
+    return review_default_year(clock_day_of(clock_now())) + 1;
+}
+
+/* A visible institution, or 404. */
+static enum err load_inst(struct req *r, int64_t id, struct institution *inst)
+{
+    enum err e = inst_get(r->db, r->a, id, inst);
+    if (e != OK) return e;
+    return visible(r->who, inst->district_code, inst->id) ? OK : ERR_NOT_FOUND;
+}
+
+enum err review_api_prefill(struct req *r, struct resp *out)
+{
+    struct institution inst;
+    enum err e = load_inst(r, r->id[0], &inst);
+    if (e != OK) return e;
+    int64_t year = r->id[1];
+    if (year < 2000 || year > this_year()) {
+        fe_addf(&r->fe, "year", "年度应在 2000 到 %d 之间", this_year());
+        return ERR_VALIDATION;
+    }
+    struct review_prefill p;
+    e = review_prefill(r->db, inst.id, (int)year, &p);
+    if (e != OK) return e;
+    json_t *j = review_prefill_json(&p);
+    json_object_set_new(j, "institution_id", json_integer(inst.id));
+    json_object_set_new(j, "institution_name", json_string(inst.name));
+    struct review_row *rows;
+    int n;
+    e = review_list(r->db, r->a, (int)year, NULL, NULL, inst.id, &rows, &n);
+    if (e != OK) {
+        json_decref(j);
+        return e;
+    }
+    json_object_set_new(j, "review", n ? review_json(&rows[0], false) : json_null());
+    return resp_json(r, out, 200, j);
+}
+
+enum err review_api_submit(struct req *r, struct resp *out)
+{
+    int64_t inst_id = r->id[0];
+    if (r->who->institution_id != inst_id) return ERR_NOT_FOUND;
+    json_t *body;
+    enum err e = req_json(r, &body);
+    if (e != OK) return e;
+    int64_t year = this_year() - 1, drills = 0, hours = 0;
+    const char *narrative = NULL;
+    struct jspec spec[] = {
+        {.name = "year", .type = JT_INT, .flags = JS_OPTIONAL, .dst = &year, .min = 2000, .max = this_year()},
+        JS_STRING("narrative", &narrative, 1, 5000),
+        JS_INT("drills", &drills, 0, 1000),
+        JS_INT("training_hours", &hours, 0, 100000),
+        JS_END,
+    };
+    if (!jspec_parse(body, spec, "", &r->fe)) return ERR_VALIDATION;
+    int64_t id = 0;
+    e = review_submit(r->db, r->a, r->who, inst_id, (int)year, narrative, drills, hours, &r->fe, &id);
+    if (e != OK) return e;
+    struct review_row rv;
+    e = review_get(r->db, r->a, id, &rv);
+    if (e != OK) return e;
+    return resp_json(r, out, rv.submissions > 1 ? 200 : 201, review_json(&rv, true));
+}
+
+enum err review_api_decide(struct req *r, struct resp *out)
+{
+    struct review_row rv;
+    enum err e = review_get(r->db, r->a, r->id[0], &rv);
+    if (e != OK) return e;
+    if (!visible(r->who, rv.district_code, rv.institution_id)) return ERR_NOT_FOUND;
+    json_t *body;
+    e = req_json(r, &body);
+    if (e != OK) return e;
+    static const char *const decisions[] = {"accept", "return", NULL};
+    int decision = -1;
+    const char *reason = NULL;
+    struct jspec spec[] = {
+        JS_ENUM("decision", &decision, decisions),
+        {.name = "reason",
+         .type = JT_STRING,
+         .flags = JS_OPTIONAL | JS_NULLABLE,
+         .dst = &reason,
+         .min = 0,
+         .max = 2000},
+        JS_END,
+    };
+    if (!jspec_parse(body, spec, "", &r->fe)) return ERR_VALIDATION;
+    e = review_decide(r->db, r->a, r->who, rv.id, decisions[decision], reason, &r->fe);
+    if (e != OK) return e;
+    e = review_get(r->db, r->a, rv.id, &rv);
+    if (e != OK) return e;
+    return resp_json(r, out, 200, review_json(&rv, false));
+}
+
+enum err review_api_list(struct req *r, struct resp *out)
+{
+    const char *ys = req_query(r, "year"), *status = req_query(r, "status"), *ov = req_query(r, "overdue");
+    const char *district = req_query(r, "district");
+    int64_t year = 0;
+    if (ys && *ys) {
+        char *end;
+        year = strtoll(ys, &end, 10);
+        if (*end || year < 2000 || year > this_year())
+            fe_addf(&r->fe, "year", "年度应在 2000 到 %d 之间", this_year());
+    }
+    if (status && *status && lc_status_from_name(review_status_names, status) <= RV_NONE)
+        fe_add(&r->fe, "status", "状态应为 draft、submitted、accepted 或 returned");
+    if (status && !*status) status = NULL;
+    bool overdue = false;
+    if (ov && *ov) {
+        if (strcmp(ov, "1") == 0 || strcmp(ov, "true") == 0)
+            overdue = true;
+        else if (strcmp(ov, "0") != 0 && strcmp(ov, "false") != 0)
+            fe_add(&r->fe, "overdue", "应为 1 或 0");
+    }
+    if (district && !*district) district = NULL;
+    if (r->who->role == ROLE_COUNTY) {
+        if (district && strcmp(district, r->who->district) != 0) return ERR_NOT_FOUND;
+        district = r->who->district;
+    }
+    if (r->fe.n) return ERR_VALIDATION;
+    int64_t inst = r->who->role == ROLE_OPERATOR ? r->who->institution_id : 0;
+    struct review_row *rows;
+    int n;
+    enum err e;
+    if (overdue) {
+        if (!year) year = this_year() - 1;
+        e = review_overdue(r->db, r->a, (int)year, district, &rows, &n);
+    } else {
+        e = review_list(r->db, r->a, (int)year, status, district, inst, &rows, &n);
+    }
+    if (e != OK) return e;
+    json_t *arr = json_array();
+    for (int i = 0; i < n; i++) {
+        if (inst && rows[i].institution_id != inst) continue;
+        if (overdue && status && strcmp(rows[i].status, status) != 0) continue;
+        json_t *j = review_json(&rows[i], false);
+        if (overdue) json_object_set_new(j, "overdue", json_true());
+        json_array_append_new(arr, j);
+    }
+    json_t *res = json_pack("{s:I, s:o}", "total", (json_int_t)json_array_size(arr), "items", arr);
+    if (overdue) json_object_set_new(res, "year", json_integer(year));
+    return resp_json(r, out, 200, res);
+}
+
+enum err review_api_get(struct req *r, struct resp *out)
+{
+    struct review_row rv;
+    enum err e = review_get(r->db, r->a, r->id[0], &rv);
+    if (e != OK) return e;
+    if (!visible(r->who, rv.district_code, rv.institution_id)) return ERR_NOT_FOUND;
+    return resp_json(r, out, 200, review_json(&rv, true));
+}

@@ -1,8 +1,11 @@
 /* POST /api/v1/registrations: the registration authorities push each childcare registration. Idempotent per
  * USCC: a replay answers 200 with the same ids; changed fields update the institution with history and audit.
+ * Once the institution is filed, a change of its name, address, legal form, business scope or district opens
+ * an information change (source "registration") for the county instead of being applied.
  */
 #include "core/clock.h"
 #include "modules/institution/inst.h"
+#include "modules/lifecycle/lifecycle.h"
 #include "modules/registration/registration.h"
 
 #include <stdlib.h>
@@ -67,6 +70,36 @@ static enum err insert_new(struct db *db, struct push_ctx *c)
     return audit_append(db, c->who, "registration.create", "institution", c->inst_id, NULL, c->payload);
 }
 
+/* For a filed institution: *gated (new reference) gets the registration facts the push would change
+ * ({field: new value}, possibly empty); NULL for any other state, where the push applies as it comes. */
+static enum err filed_changes(struct db *db, const struct push_ctx *c, json_t **gated)
+{
+    *gated = NULL;
+    struct db_val v[] = {DBV_INT(c->inst_id)};
+    struct db_rows *r = NULL;
+    enum err e = db_query(db,
+                          "SELECT state, name, legal_form, district_code, address, business_scope "
+                          "FROM institutions WHERE id = $1",
+                          v, 1, &r);
+    if (e != OK) return e;
+    int k = db_next(r);
+    if (k == 1 && db_text(r, 0) && strcmp(db_text(r, 0), "filed") == 0) {
+        const struct registration *g = c->reg;
+        const char *now[] = {g->name, legal_form_names[g->legal_form], g->district_code, g->address,
+                             g->business_scope};
+        static const char *const keys[] = {"name", "legal_form", "district_code", "address",
+                                           "business_scope"};
+        *gated = json_object();
+        for (int i = 0; i < 5; i++) {
+            const char *was = db_text(r, i + 1);
+            if (!was || strcmp(was, now[i]) != 0) json_object_set_new(*gated, keys[i], json_string(now[i]));
+        }
+    }
+    e = k < 0 ? db_rows_err(r) : OK;
+    db_done(r);
+    return e;
+}
+
 static enum err push_tx(struct db *db, void *p)
 {
     struct push_ctx *c = p;
@@ -108,11 +141,28 @@ static enum err push_tx(struct db *db, void *p)
             DBV_INT(c->inst_id),        DBV_TEXT(g->name),      DBV_TEXT(legal_form_names[g->legal_form]),
             DBV_TEXT(g->district_code), DBV_TEXT(g->address),   DBV_TEXT(g->business_scope),
             DBV_INT(g->registered_on),  DBV_TEXT(g->authority), DBV_INT(clock_now())};
-        e = db_exec(db,
-                    "UPDATE institutions SET name = $2, legal_form = $3, district_code = $4, address = $5, "
-                    "business_scope = $6, registered_on = $7, authority = $8, updated_at = $9, "
-                    "version = version + 1 WHERE id = $1",
-                    v, DB_NPARAMS(v));
+        /* A filed institution's name, address, legal form, scope and district are filed facts: a push that
+         * changes them opens an information change for the county (modules/lifecycle) instead of applying
+         * them; the rest of the registration applies at once. */
+        json_t *gated = NULL;
+        e = filed_changes(db, c, &gated);
+        if (e == OK && gated)
+            e = db_exec(db,
+                        "UPDATE institutions SET registered_on = $7, authority = $8, updated_at = $9, "
+                        "version = version + 1 WHERE id = $1",
+                        v, DB_NPARAMS(v));
+        else if (e == OK)
+            e = db_exec(
+                db,
+                "UPDATE institutions SET name = $2, legal_form = $3, district_code = $4, address = $5, "
+                "business_scope = $6, registered_on = $7, authority = $8, updated_at = $9, "
+                "version = version + 1 WHERE id = $1",
+                v, DB_NPARAMS(v));
+        if (e == OK && gated && json_object_size(gated) > 0) {
+            int64_t change_id = 0;
+            e = change_open_registration_in_tx(db, c->who, c->inst_id, gated, &change_id);
+        }
+        json_decref(gated);
         struct db_val rv[] = {DBV_INT(c->reg_id), DBV_TEXT(c->payload), DBV_INT(clock_now()),
                               DBV_TEXT(g->authority)};
         if (e == OK)
