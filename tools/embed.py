@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Compile files into a C source as byte arrays: embedded_files[] = {name, data, len}.
-Usage: embed.py OUT.c FILE...  The name is the path from the first 'sql/' or 'static/' component."""
+Usage: embed.py OUT.c FILE...  The name is the path from the first 'sql/', 'static/' or 'data/' component."""
 import sys
 
 out, files = sys.argv[1], sys.argv[2:]
@@ -11,7 +11,7 @@ with open(out, "w", encoding="ascii") as f:
     for i, path in enumerate(files):
         data = open(path, "rb").read()
         p = path.replace("\\", "/")
-        for root in ("sql/", "static/"):
+        for root in ("sql/", "static/", "data/"):
             k = p.rfind(root)
             if k >= 0:
                 p = p[k:]
