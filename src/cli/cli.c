@@ -2,6 +2,7 @@
 
 #include "auth/auth.h"
 #include "auth/pii.h"
+#include "modules/cases/cases.h"
 #include "modules/compliance/compliance.h"
 #include "modules/people/bans.h"
 #include "core/arena.h"
@@ -165,7 +166,7 @@ static bool holds_personal_data(struct db *db)
     db_int_query(
         db,
         "SELECT (SELECT COUNT(*) FROM staff) + (SELECT COUNT(*) FROM children) + (SELECT COUNT(*) FROM bans) "
-        "+ (SELECT COUNT(*) FROM person_credit_records)",
+        "+ (SELECT COUNT(*) FROM person_credit_records) + (SELECT COUNT(*) FROM complaints)",
         NULL, 0, &n);
     return n > 0;
 }
@@ -213,6 +214,8 @@ static int cmd_serve(int argc, char **argv)
         (o.per_ip_limit && (cfg.per_ip_limit < 1 || cfg.per_ip_limit > 100000)))
         return bad("bad number", o.threads ? o.threads : o.per_ip_limit);
     if (!server_listen_valid(cfg.listen)) return bad("bad --listen address", cfg.listen);
+    if (captcha_startup_check(cfg.listen) != OK)
+        return bad("TUOYU_CAPTCHA_FIXED (tests only) needs 1-6 digits and a loopback --listen", cfg.listen);
     struct db *db;
     if ((rc = open_db(o.db, &db, false))) return rc;
     /* A database that holds no sealed personal data yet may get its key file now; one that does must have it.

@@ -27,10 +27,13 @@ static const struct table {
     {"institutions",
      "id, uscc, name, legal_form, district_code, address, business_scope, registered_on, authority, state, "
      "version, created_at, updated_at, filing_number, filed_on, current_filing_id, service_types, inclusive, "
-     "places, min_age_months, max_age_months, fee_min_fen, lat, lon, provider_kind",
-     "ittttttittiiitiiiiiiiirrt", "id"},
-    {"users", "id, username, role, district_code, institution_id, password_hash, disabled, created_at",
-     "itttitii", "id"},
+     "places, min_age_months, max_age_months, fee_min_fen, lat, lon, provider_kind, closed_on",
+     "ittttttittiiitiiiiiiiirrti", "id"},
+    {"departments", "code, name, competence, sort", "ttti", NULL},
+    {"users",
+     "id, username, role, district_code, institution_id, password_hash, disabled, created_at, "
+     "department_code",
+     "itttitiit", "id"},
     {"sessions", "id, token_hash, user_id, csrf, created_at, expires_at", "ititii", "id"},
     {"api_tokens", "id, token_hash, user_id, created_at, revoked_at", "itiii", "id"},
     {"audit_head", "id, seq, hash", "iit", NULL},
@@ -77,6 +80,71 @@ static const struct table {
     {"compliance_findings",
      "id, institution_id, rule, subject, severity, clause, message, first_seen, last_seen, resolved_at",
      "iitttttiii", "id"},
+    {"checklist_templates", "id, department_code, version, title, items, active, created_at, created_by",
+     "itittiii", "id"},
+    {"draws",
+     "id, title, department_code, district_code, method, seed, institutions_wanted, "
+     "inspectors_per_institution, eligible_institutions, eligible_inspectors, planned_on, drawn_at, drawn_by",
+     "itttttiiiiiii", "id"},
+    {"draw_entries", "draw_id, kind, ref_id, label, score, selected", "ititti", NULL},
+    {"inspections",
+     "id, institution_id, department_code, kind, status, template_id, planned_on, inspected_on, draw_id, "
+     "complaint_id, summary, result, version, created_at, created_by, updated_at",
+     "iitttiiiiittiiii", "id"},
+    {"inspection_inspectors", "inspection_id, user_id", "ii", NULL},
+    {"inspection_items", "inspection_id, item_code, result, note", "ittt", NULL},
+    {"inspection_findings",
+     "id, inspection_id, institution_id, item_code, severity, clause, description, found_on, created_at",
+     "iiittttii", "id"},
+    {"rectification_orders",
+     "id, finding_id, institution_id, status, deadline_on, requirement, ordered_at, ordered_by, answered_at, "
+     "closed_on, reopened, version, updated_at",
+     "iiititiiiiiii", "id"},
+    {"rectification_events", "id, order_id, event, text, deadline_on, at, by_user", "iittiii", "id"},
+    {"rectification_evidence", "id, order_id, event_id, sha256, filename, uploaded_at, uploaded_by",
+     "iiittii", "id"},
+    {"incidents",
+     "id, institution_id, district_code, type, severity, occurred_at, reported_at, deadline_hours, late, "
+     "children_affected, description, actions_taken, status, conclusion, substantiated, closed_at, "
+     "closed_by, reported_by, version, updated_at",
+     "iitttiiiiittttiiiiii", "id"},
+    {"incident_notes", "id, incident_id, kind, text, at, by_user", "iittii", "id"},
+    {"complaints",
+     "id, number, lookup_hash, institution_id, district_code, category, text, text_hash, contact_name_enc, "
+     "contact_phone_enc, contact_phone_masked, anonymous_public, status, received_at, due_on, accepted_at, "
+     "accepted_by, answer, answered_at, answered_by, inspection_id, version, updated_at",
+     "ittittttbbtitiiiitiiiii", "id"},
+    {"complaint_rate", "id, ip_hash, at", "iti", "id"},
+    {"captcha_used", "token_hash, expires_at", "ti", NULL},
+    {"institution_credit_records",
+     "id, institution_id, kind, source, summary, authority, decision_number, decided_on, publicity_from, "
+     "publicity_until, status, revoked_reason, revoked_at, revoked_by, created_at, created_by",
+     "iitttttiiittiiii", "id"},
+    {"fee_schedules", "id, institution_id, service_type, fee_fen, effective_from, created_at, created_by",
+     "iitiiii", "id"},
+    {"fee_caps",
+     "id, district_code, service_type, applies_to, cap_fen, effective_from, basis, created_at, created_by",
+     "itttiitii", "id"},
+    {"annual_reviews",
+     "id, institution_id, year, status, data, narrative, drills, training_hours, submissions, submitted_at, "
+     "submitted_by, decided_at, decided_by, reason, version, created_at, updated_at",
+     "iiitttiiiiiiitiii", "id"},
+    {"institution_changes",
+     "id, institution_id, source, status, changes, previous, reason, requested_at, requested_by, decided_at, "
+     "decided_by, decision_reason, applied_version",
+     "iitttttiiiiti", "id"},
+    {"institution_versions", "id, institution_id, version, snapshot, change_id, created_at", "iiitii", "id"},
+    {"deregistrations",
+     "id, institution_id, kind, status, planned_on, reason, placement_plan, children_enrolled, "
+     "decision_number, requested_at, requested_by, decided_at, decided_by, decision_reason",
+     "iittittitiiiit", "id"},
+    {"quality_templates", "id, version, title, body, indicators, total_points, created_at, created_by",
+     "iittiiii", "id"},
+    {"quality_assessments",
+     "id, institution_id, template_id, status, assessed_on, assessors, total, level, veto, subtotals, "
+     "vetoes, version, created_at, created_by, updated_at, published_at, published_by, superseded_by",
+     "iiitititittiiiiiii", "id"},
+    {"quality_scores", "assessment_id, indicator, points, note", "itit", NULL},
 };
 #define NTABLES (sizeof tables / sizeof tables[0])
 
@@ -158,7 +226,9 @@ static enum err copy_tx(struct db *to, void *p)
 {
     struct copy_ctx *c = p;
     /* The migration seeded the reference rows and the audit head; the source's own replace them. */
-    enum err e = db_exec(to, "DELETE FROM districts", NULL, 0);
+    enum err e = db_exec(to, "DELETE FROM checklist_templates", NULL, 0);
+    if (e == OK) e = db_exec(to, "DELETE FROM departments", NULL, 0);
+    if (e == OK) e = db_exec(to, "DELETE FROM districts", NULL, 0);
     if (e == OK) e = db_exec(to, "DELETE FROM audit_head", NULL, 0);
     for (size_t i = 0; e == OK && i < NTABLES; i++) {
         c->copied[i] = 0;

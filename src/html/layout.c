@@ -199,6 +199,7 @@ const char *page_inst_state_zh(const char *state)
 {
     if (state && strcmp(state, "filed") == 0) return "已备案";
     if (state && strcmp(state, "registered") == 0) return "已登记未备案";
+    if (state && strcmp(state, "closed") == 0) return "已注销/停业";
     return "未知";
 }
 

@@ -2,6 +2,7 @@
  * residents against the national target, and filings the county has not decided in time. */
 #include "core/clock.h"
 #include "html/layout.h"
+#include "modules/rectification/rectification.h"
 #include "modules/filing/filing_store.h"
 #include "modules/institution/inst.h"
 
@@ -203,6 +204,25 @@ static enum err count_overdue(struct req *r, const char *district, int64_t today
     return OK;
 }
 
+/* The supervision items that need someone's attention: rectification overdue (escalated to the county when
+ * late, to the city when later still). A counter that cannot be read is shown as unavailable. */
+static void dash_supervision(struct html *h, struct req *r, const char *scope, int64_t today)
+{
+    int64_t county = 0, city = 0;
+    html_lit(h, "<h2>监督事项</h2>\n<ul class=\"attention\">\n<li>");
+    if (rect_overdue_counts(r->db, scope, today, &county, &city) == OK) {
+        if (county + city > 0) html_lit(h, "<span class=\"badge bad\">逾期</span> ");
+        html_lit(h, "逾期未完成整改：<strong>");
+        html_int(h, county + city);
+        html_lit(h, "</strong> 件，其中已升级至市级督办 <strong>");
+        html_int(h, city);
+        html_lit(h, "</strong> 件。<a href=\"/dash/rectifications?overdue=1\">查看逾期整改</a>");
+    } else {
+        html_lit(h, "逾期整改：暂时无法读取");
+    }
+    html_lit(h, "</li>\n</ul>\n");
+}
+
 enum err page_dashboard(struct req *r, struct resp *out)
 {
     const char *scope = page_scope_district(r);
@@ -238,7 +258,9 @@ enum err page_dashboard(struct req *r, struct resp *out)
     html_int(&h, overdue);
     html_lit(&h, "</strong> 件。<a href=\"/dash/filings?status=submitted\">查看待审核备案</a> · "
                  "<a href=\"/dash/institutions?unfiled=1\">登记未备案（超过30天）</a></p>\n"
-                 "<h2>机构与托位</h2>\n");
+                 "\n");
+    dash_supervision(&h, r, scope, today);
+    html_lit(&h, "<h2>机构与托位</h2>\n");
     dash_table(&h, rows, n);
     html_lit(&h, "<h2>每千人口托位数</h2>\n");
     dash_chart(&h, rows, n);

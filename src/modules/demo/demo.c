@@ -5,9 +5,17 @@
 #include "cli/cli.h"
 #include "core/arena.h"
 #include "core/clock.h"
+#include "modules/cases/cases.h"
+#include "modules/credit/credit.h"
+#include "modules/fees/fees.h"
 #include "modules/filing/filing_store.h"
+#include "modules/inspection/draw.h"
+#include "modules/lifecycle/lifecycle.h"
+#include "modules/inspection/inspection.h"
 #include "modules/people/class_store.h"
 #include "modules/people/people.h"
+#include "modules/quality/quality.h"
+#include "modules/rectification/rectification.h"
 #include "modules/registration/registration.h"
 
 #include <stdio.h>
@@ -458,6 +466,29 @@ int demo_load(struct db *db)
                                     : "",
                pw);
     }
+
+    /* Supervision, in the order the records depend on each other: inspections and their findings, the
+     * random draw, rectification of the findings, incidents and complaints, credit and fees, the life cycle,
+     * quality ratings. */
+    static const struct {
+        const char *name;
+        enum err (*load)(struct db *, struct arena *);
+    } loaders[] = {
+        {"inspections", inspection_demo_load},
+        {"random draw", draw_demo_load},
+        {"rectification", rect_demo_load},
+        {"incidents and complaints", cases_demo_load},
+        {"institution credit records", credit_demo_load},
+        {"fees and fee caps", fee_demo_load},
+        {"annual reviews, changes, deregistration", lifecycle_demo_load},
+        {"quality ratings", quality_demo_load},
+    };
+    for (size_t i = 0; rc == 0 && i < sizeof loaders / sizeof loaders[0]; i++) {
+        arena_reset(&a);
+        enum err e = loaders[i].load(db, &a);
+        if (e != OK) rc = fail(loaders[i].name, e);
+    }
+    if (rc == 0) printf("supervision: inspections, findings, rectification, complaints, ratings loaded\n");
     arena_free(&a);
     return rc;
 }

@@ -46,8 +46,9 @@ static enum err list(struct req *r, struct resp *out, struct inst_filter *f)
         f->page = (int)p;
     }
     const char *state = req_query(r, "state");
-    if (state && strcmp(state, "registered") != 0 && strcmp(state, "filed") != 0)
-        fe_add(&r->fe, "state", "状态应为 registered 或 filed");
+    if (state && strcmp(state, "registered") != 0 && strcmp(state, "filed") != 0 &&
+        strcmp(state, "closed") != 0)
+        fe_add(&r->fe, "state", "状态应为 registered、filed 或 closed");
     f->state = state;
     f->district = req_query(r, "district");
     f->q = req_query(r, "q");

@@ -43,6 +43,7 @@ static void list_form(struct html *h, struct req *r, const struct district *ds, 
     page_option(h, "", "全部", !state || !state[0]);
     page_option(h, "registered", "已登记未备案", state && strcmp(state, "registered") == 0);
     page_option(h, "filed", "已备案", state && strcmp(state, "filed") == 0);
+    page_option(h, "closed", "已注销/停业", state && strcmp(state, "closed") == 0);
     html_lit(h, "</select></div>\n");
     if (!scope) {
         html_lit(h, "<div class=\"field\"><label for=\"district\">区县</label><select id=\"district\" "
@@ -73,10 +74,10 @@ enum err page_institutions(struct req *r, struct resp *out)
     inst_filter_init(&f);
     f.per_page = INST_PER_PAGE;
     if (state && state[0]) {
-        if (strcmp(state, "registered") == 0 || strcmp(state, "filed") == 0)
+        if (strcmp(state, "registered") == 0 || strcmp(state, "filed") == 0 || strcmp(state, "closed") == 0)
             f.state = state;
         else
-            fe_add(&r->fe, "state", "状态应为 registered 或 filed");
+            fe_add(&r->fe, "state", "状态应为 registered、filed 或 closed");
     }
     if (district && district[0]) {
         if (page_district_known(ds, nd, district))

@@ -3,7 +3,9 @@
 #include "modules/filing/filing.h"
 #include "modules/filing/filing_store.h"
 #include "modules/institution/inst.h"
+#include "modules/lifecycle/lifecycle.h"
 #include "modules/public/disclosure.h"
+#include "modules/quality/quality.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -177,8 +179,14 @@ enum err public_api_get(struct req *r, struct resp *out)
     struct institution inst;
     enum err e = inst_get(r->db, r->a, r->id[0], &inst);
     if (e != OK) return e;
-    if (strcmp(inst.state, "filed") != 0) return ERR_NOT_FOUND;
+    /* A closed (deregistered) institution stays answerable so the portal can say so (modules/lifecycle). */
+    bool closed = strcmp(inst.state, "closed") == 0;
+    if (strcmp(inst.state, "filed") != 0 && !closed) return ERR_NOT_FOUND;
     json_t *j = public_json(&inst);
+    json_object_set_new(j, "state", json_string(inst.state));
+    int64_t closed_on = 0;
+    if (closed && lifecycle_closed_on(r->db, inst.id, &closed_on) == OK && closed_on > 0)
+        json_object_set_new(j, "closed_on", json_day(closed_on));
     json_t *vj = vacancies_json(r->db, inst.id);
     if (vj) json_object_set_new(j, "vacancies", vj);
     const char *dossier = NULL;
@@ -197,7 +205,17 @@ enum err public_api_get(struct req *r, struct resp *out)
         json_decref(d);
     }
     json_object_set_new(j, "fees", fees);
-    json_t *sup = supervision_json(r, inst.id, clock_day_of(clock_now()));
+    int64_t today = clock_day_of(clock_now());
+    json_t *sup = supervision_json(r, inst.id, today);
+    struct quality_rating q;
+    if (sup && quality_current_rating(r->db, r->a, inst.id, today, &q) == OK) {
+        char level[2] = {q.level, 0}, day[11];
+        json_object_set_new(sup, "rating",
+                            json_pack("{s:s, s:s, s:b}", "level", level, "assessed_on",
+                                      date_format(q.assessed_on, day), "due", q.due));
+    } else if (sup) {
+        json_object_set_new(sup, "rating", json_null());
+    }
     if (sup) json_object_set_new(j, "supervision", sup);
     return resp_json(r, out, 200, j);
 }

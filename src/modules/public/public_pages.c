@@ -2,7 +2,9 @@
  * facts. Only filed institutions are shown, and nothing about people or attachments. */
 #include "core/clock.h"
 #include "html/layout.h"
+#include "modules/lifecycle/lifecycle.h"
 #include "modules/public/disclosure.h"
+#include "modules/quality/quality.h"
 #include "modules/filing/filing.h"
 #include "modules/filing/filing_store.h"
 #include "modules/institution/inst.h"
@@ -239,6 +241,29 @@ static void public_fees(struct html *h, const char *dossier)
     json_decref(doc);
 }
 
+/* The quality rating (WS/T 821—2023 assessment): level and date, and whether a new assessment is due. */
+static void public_rating(struct html *h, struct req *r, int64_t id, int64_t today)
+{
+    struct quality_rating q;
+    html_lit(h, "<dt>质量评估等级</dt><dd>");
+    enum err e = quality_current_rating(r->db, r->a, id, today, &q);
+    if (e != OK) {
+        if (e == ERR_NOT_FOUND)
+            html_lit(h, "尚未评估");
+        else
+            html_lit(h, "暂时无法读取");
+    } else {
+        char level[2] = {q.level, 0};
+        html_lit(h, "<span class=\"badge info\">");
+        html_text(h, level);
+        html_lit(h, " 级</span>（");
+        html_date(h, q.assessed_on);
+        html_lit(h, " 评定）");
+        if (q.due) html_lit(h, " <span class=\"badge warn\">评估已过有效期，待复评</span>");
+    }
+    html_lit(h, "</dd>\n");
+}
+
 /* The supervision record: last inspection, findings of the last three years by severity, with what became of
  * each (rectified, in progress, overdue) and the dates. A reading failure leaves the section out rather than
  * failing the page, and says so. */
@@ -327,7 +352,10 @@ enum err page_public_institution(struct req *r, struct resp *out)
     struct institution in;
     enum err e = inst_get(r->db, r->a, r->id[0], &in);
     if (e != OK) return e;
-    if (!in.state || strcmp(in.state, "filed") != 0) return ERR_NOT_FOUND;
+    bool closed = in.state && strcmp(in.state, "closed") == 0;
+    if (!in.state || (strcmp(in.state, "filed") != 0 && !closed)) return ERR_NOT_FOUND;
+    int64_t closed_on = 0;
+    if (closed && (e = lifecycle_closed_on(r->db, in.id, &closed_on)) != OK && e != ERR_NOT_FOUND) return e;
     const char *dossier = NULL;
     e = filing_approved_dossier(r->db, r->a, in.id, &dossier);
     if (e != OK && e != ERR_NOT_FOUND) return e;
@@ -337,7 +365,26 @@ enum err page_public_institution(struct req *r, struct resp *out)
     html_lit(&h, "<p><a href=\"/\">← 返回查找</a></p>\n<h1>");
     html_text(&h, in.name);
     if (in.inclusive) html_lit(&h, " <span class=\"badge ok\">普惠</span>");
-    html_lit(&h, "</h1>\n<dl class=\"facts\">\n<dt>地址</dt><dd>");
+    html_lit(&h, "</h1>\n");
+    if (closed) {
+        int64_t today = clock_day_of(clock_now());
+        html_lit(&h, "<p class=\"notice closed\"><span class=\"badge bad\">");
+        if (closed_on > today)
+            html_lit(&h, "即将停业");
+        else
+            html_lit(&h, "已注销/停业");
+        html_lit(&h, "</span> ");
+        if (closed_on > 0) {
+            if (closed_on > today)
+                html_lit(&h, "该机构将于 ");
+            else
+                html_lit(&h, "该机构已于 ");
+            html_date(&h, closed_on);
+            html_lit(&h, " 停止托育服务。");
+        }
+        html_lit(&h, "以下为其备案与监督信息的存档。</p>\n");
+    }
+    html_lit(&h, "<dl class=\"facts\">\n<dt>地址</dt><dd>");
     html_text(&h, in.address);
     html_lit(&h, "</dd>\n<dt>所在区县</dt><dd>");
     html_text(&h, in.district_name);
@@ -359,7 +406,9 @@ enum err page_public_institution(struct req *r, struct resp *out)
     page_ages(&h, in.min_age_months, in.max_age_months);
     html_lit(&h, "</dd>\n<dt>托位数</dt><dd>");
     html_int(&h, in.places);
-    html_lit(&h, " 个</dd>\n</dl>\n");
+    html_lit(&h, " 个</dd>\n");
+    public_rating(&h, r, in.id, clock_day_of(clock_now()));
+    html_lit(&h, "</dl>\n");
     portal_vacancies(&h, r->db, in.id);
     html_lit(&h, "<h2>收费标准</h2>\n");
     public_fees(&h, dossier);
