@@ -20,6 +20,8 @@
  * A new table or column must be added here: tests/http compares the counts of every table after a copy. */
 static const struct table {
     const char *name, *columns, *types, *id;
+    const char
+        *order; /* ORDER BY for a table that refers to its own rows (the referenced rows first), or NULL */
 } tables[] = {
     {"districts", "code, name, kind, parent_code, population, population_source, sort, version", "ttttitii",
      NULL},
@@ -143,7 +145,7 @@ static const struct table {
     {"quality_assessments",
      "id, institution_id, template_id, status, assessed_on, assessors, total, level, veto, subtotals, "
      "vetoes, version, created_at, created_by, updated_at, published_at, published_by, superseded_by",
-     "iiitititittiiiiiii", "id"},
+     "iiitititittiiiiiii", "id", "id DESC"},
     {"quality_scores", "assessment_id, indicator, points, note", "itit", NULL},
 };
 #define NTABLES (sizeof tables / sizeof tables[0])
@@ -177,7 +179,8 @@ static enum err copy_table(struct db *from, struct db *to, const struct table *t
         return ERR_INTERNAL;
     }
     char select[1024], insert[1200];
-    snprintf(select, sizeof select, "SELECT %s FROM %s", t->columns, t->name);
+    snprintf(select, sizeof select, "SELECT %s FROM %s%s%s", t->columns, t->name,
+             t->order ? " ORDER BY " : "", t->order ? t->order : "");
     int k = snprintf(insert, sizeof insert, "INSERT INTO %s (%s) VALUES (", t->name, t->columns);
     for (int i = 0; i < n; i++)
         k += snprintf(insert + k, sizeof insert - (size_t)k, "%s$%d", i ? ", " : "", i + 1);

@@ -6,9 +6,8 @@
 // the server refuses it unless it listens on loopback). Every request comes from 127.0.0.1, so the tests
 // that are not about spam clear the rate table before filing.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import { cli, errorFields, expectError, expectStatus, freePort, Server, show, sql } from './harness.mjs';
+import { cli, errorFields, expectError, expectStatus, freePort, Server, show, sql, tidyErrors } from './harness.mjs';
 import { fileInstitution } from './fixtures.mjs';
 
 const ANSWER = '4321';
@@ -62,16 +61,6 @@ async function fileOk(body, opts) {
   expectStatus(r, 201);
   const id = Number(sql((opts && opts.s ? opts.s : srv).db, `SELECT id FROM complaints WHERE number = '${r.json.number}'`));
   return { ...r.json, id };
-}
-
-// Valid HTML5 attributes that tidy 5.6 does not know yet and calls "proprietary".
-const TIDY_UNKNOWN_BUT_VALID = ['aria-current', 'inputmode', 'autocapitalize', 'enterkeyhint', 'aria-describedby', 'aria-invalid'];
-function tidy(html) {
-  const r = spawnSync('tidy', ['-q', '-e', '-utf8'], { input: html, encoding: 'utf8' });
-  return (r.stderr || '')
-    .split('\n')
-    .filter((l) => /- (Warning|Error):/.test(l))
-    .filter((l) => !TIDY_UNKNOWN_BUT_VALID.some((a) => l.includes(`proprietary attribute "${a}"`)));
 }
 
 const hidden = (html, name) => {
@@ -233,7 +222,7 @@ test('the complainant looks up the status with number and code, and sees the ans
   assert.equal(answered.json.answer, '已核查并责令整改。');
   const page = await srv.get(`/complaints/status?number=${encodeURIComponent(c.number)}&code=${c.code}`);
   expectStatus(page, 200);
-  assert.deepEqual(tidy(page.text), []);
+  assert.deepEqual(tidyErrors(page.text), []);
   assert.ok(page.text.includes('已核查并责令整改。'));
   expectStatus(await srv.get(`/complaints/status?number=${encodeURIComponent(c.number)}&code=WRONG234`), 404);
 });
@@ -394,7 +383,7 @@ test('public yearly stats count serious injuries, deaths and only closed substan
   assert.deepEqual(errorFields(await srv.get(`/api/v1/public/incident-stats?year=${year + 1}`)), ['year']);
   const page = await srv.get(`/stats/incidents?year=${year}`);
   expectStatus(page, 200);
-  assert.deepEqual(tidy(page.text), []);
+  assert.deepEqual(tidyErrors(page.text), []);
   assert.ok(page.text.includes('张湾区'));
 });
 
@@ -403,14 +392,14 @@ test('public yearly stats count serious injuries, deaths and only closed substan
 test('the public complaint form: valid HTML, prefilled institution, CAPTCHA image, files through the form', async () => {
   const page = await srv.get(`/complaints/new?institution=${zw.institutionId}`);
   expectStatus(page, 200);
-  assert.deepEqual(tidy(page.text), []);
+  assert.deepEqual(tidyErrors(page.text), []);
   assert.match(page.text, /<img [^>]*alt="验证码[^"]*"[^>]*src="data:image\/svg\+xml;base64,/);
   assert.ok(page.text.includes('公开时隐去本人信息'));
   assert.ok(page.text.includes('name="viewport"'));
   const token = hidden(page.text, 'captcha_token');
   assert.ok(token, 'no captcha token in the form');
   const search = await srv.get(`/complaints/new?q=${encodeURIComponent('小星星')}`);
-  assert.deepEqual(tidy(search.text), []);
+  assert.deepEqual(tidyErrors(search.text), []);
   assert.ok(search.text.includes(`/complaints/new?institution=${zw.institutionId}`));
 
   sql(srv.db, 'DELETE FROM complaint_rate');
@@ -427,12 +416,12 @@ test('the public complaint form: valid HTML, prefilled institution, CAPTCHA imag
   };
   const ok = await srv.req('POST', '/complaints/new', { body: new URLSearchParams(form) });
   assert.equal(ok.status, 201, show(ok));
-  assert.deepEqual(tidy(ok.text), []);
+  assert.deepEqual(tidyErrors(ok.text), []);
   assert.match(ok.text, /TS-\d{4}-\d{6}/);
   // The same token again: the form comes back with the error and a fresh CAPTCHA, typed values kept.
   const again = await srv.req('POST', '/complaints/new', { body: new URLSearchParams({ ...form, text: freshText() }) });
   assert.equal(again.status, 422, show(again));
-  assert.deepEqual(tidy(again.text), []);
+  assert.deepEqual(tidyErrors(again.text), []);
   assert.ok(again.text.includes('验证码已使用过'));
   assert.notEqual(hidden(again.text, 'captcha_token'), token);
   assert.ok(again.text.includes('王女士'));
@@ -445,7 +434,7 @@ test('officials\' and operator\'s pages are valid and work through their forms',
   for (const p of ['/dash/complaints', '/dash/complaints?overdue=1', `/dash/complaints/${c.id}`, '/dash/incidents']) {
     const r = await srv.get(p, { cookie: s.cookie });
     assert.equal(r.status, 200, `${p}: ${show(r)}`);
-    assert.deepEqual(tidy(r.text), [], p);
+    assert.deepEqual(tidyErrors(r.text), [], p);
   }
   const detail = await srv.get(`/dash/complaints/${c.id}`, { cookie: s.cookie });
   assert.ok(detail.text.includes('138****5678') && !detail.text.includes(PHONE));
@@ -459,17 +448,17 @@ test('officials\' and operator\'s pages are valid and work through their forms',
   const i = await report();
   const ip = await srv.get(`/dash/incidents/${i.id}`, { cookie: s.cookie });
   assert.equal(ip.status, 200);
-  assert.deepEqual(tidy(ip.text), []);
+  assert.deepEqual(tidyErrors(ip.text), []);
   const bad = await srv.req('POST', `/dash/incidents/${i.id}`, { cookie: s.cookie, body: new URLSearchParams({ action: 'close', conclusion: '', csrf: s.csrf }) });
   assert.equal(bad.status, 422);
-  assert.deepEqual(tidy(bad.text), []);
+  assert.deepEqual(tidyErrors(bad.text), []);
   const close = await srv.req('POST', `/dash/incidents/${i.id}`, { cookie: s.cookie, body: new URLSearchParams({ action: 'close', conclusion: '处置完毕。', csrf: s.csrf }) });
   assert.equal(close.status, 303, show(close));
 
   const o = await srv.login(zw.operator);
   const op = await srv.get('/operator/incidents', { cookie: o.cookie });
   assert.equal(op.status, 200, show(op));
-  assert.deepEqual(tidy(op.text), []);
+  assert.deepEqual(tidyErrors(op.text), []);
   assert.ok(op.text.includes('不要写幼儿和员工的姓名'));
   const day = new Date(Date.now() + 8 * 3600e3 - 3600e3).toISOString();
   const rep = await srv.req('POST', '/operator/incidents', {
@@ -477,10 +466,10 @@ test('officials\' and operator\'s pages are valid and work through their forms',
     body: new URLSearchParams({ type: 'fire', severity: 'minor', occurred_on: day.slice(0, 10), occurred_time: day.slice(11, 16), children_affected: '0', description: '厨房油锅起火，已扑灭。', actions_taken: '疏散并检查燃气。', csrf: o.csrf }),
   });
   assert.equal(rep.status, 201, show(rep));
-  assert.deepEqual(tidy(rep.text), []);
+  assert.deepEqual(tidyErrors(rep.text), []);
   const badRep = await srv.req('POST', '/operator/incidents', { cookie: o.cookie, body: new URLSearchParams({ type: 'fire', csrf: o.csrf }) });
   assert.equal(badRep.status, 422);
-  assert.deepEqual(tidy(badRep.text), []);
+  assert.deepEqual(tidyErrors(badRep.text), []);
 });
 
 // ---- Time: the late flag and overdue complaints under a pinned clock ----

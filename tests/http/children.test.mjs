@@ -2,9 +2,9 @@
 // must pass (all bad fields in one 422), capacity and ages, versions, the ratio finding that follows the
 // caregivers, and that no clear ID number or phone ever leaves the server or enters the audit log.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import test, { after, before } from 'node:test';
-import { Server, errorFields, expectError, show } from './harness.mjs';
+import { Server, errorFields, expectError, show, tidyErrors } from './harness.mjs';
 import { isPg, sql as harnessSql } from './harness.mjs';
 import { addOperator, register } from './fixtures.mjs';
 
@@ -447,22 +447,12 @@ test('a class over the caregiver ratio opens a class_ratio finding; assigning a 
   assert.ok(!f2.json.items.some((x) => x.rule === 'class_ratio' && x.subject === subject), `still open: ${show(f2)}`);
 });
 
-// Valid HTML5 attributes that tidy 5.6 does not know yet and calls "proprietary".
-const TIDY_UNKNOWN_BUT_VALID = ['aria-current', 'inputmode', 'autocapitalize', 'enterkeyhint', 'aria-describedby', 'aria-invalid', 'spellcheck', 'data-rule'];
-function tidy(html) {
-  const r = spawnSync('tidy', ['-q', '-e', '-utf8'], { input: html, encoding: 'utf8' });
-  return (r.stderr || '')
-    .split('\n')
-    .filter((l) => /- (Warning|Error):/.test(l))
-    .filter((l) => !TIDY_UNKNOWN_BUT_VALID.some((a) => l.includes(`proprietary attribute "${a}"`)));
-}
-
 test('the people pages: the operator adds through forms (422 re-renders), officials read them, audited', async () => {
   const s = await srv.login(A.op);
   assert.ok(s.cookie, show(s.res));
   const page = await srv.get('/operator/people', { cookie: s.cookie });
   assert.equal(page.status, 200, show(page));
-  assert.deepEqual(tidy(page.text), [], 'the page is not clean HTML5');
+  assert.deepEqual(tidyErrors(page.text), [], 'the page is not clean HTML5');
   noSecrets(page, 'operator page');
   for (const n of ['托小一班', '在托幼儿', '合规检查发现']) assert.ok(page.text.includes(n), `the page lacks ${n}`);
   for (const f of ['form-add_class', 'form-add_staff', 'form-add_child']) assert.ok(page.text.includes(`id="${f}"`), f);
@@ -481,7 +471,7 @@ test('the people pages: the operator adds through forms (422 re-renders), offici
   assert.equal(over.status, 422, show(over));
   assert.ok(over.text.includes('aria-invalid="true"'), 'the bad field is not marked');
   assert.ok(over.text.includes('value="超额班"'), 'what was typed is lost');
-  assert.deepEqual(tidy(over.text), []);
+  assert.deepEqual(tidyErrors(over.text), []);
 
   const body = child();
   const kid = await post({
@@ -515,7 +505,7 @@ test('the people pages: the operator adds through forms (422 re-renders), offici
   const n = reads();
   const dash = await srv.get(`/dash/institutions/${A.id}/people`, { as: 'county_zhangwan' });
   assert.equal(dash.status, 200, show(dash));
-  assert.deepEqual(tidy(dash.text), []);
+  assert.deepEqual(tidyErrors(dash.text), []);
   noSecrets(dash, 'official page');
   assert.ok(dash.text.includes(body.name) && !dash.text.includes('<form class="panel"'), 'the official page is not read-only');
   assert.equal(reads(), n + 1, 'the official read is not audited');

@@ -2,9 +2,8 @@
 // district), listed for officials with filters, revoked with a reason (信用修复), exported for the credit
 // platforms without a single personal number, and shown on the portal while in force.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import test, { after, before } from 'node:test';
-import { Server, errorFields, expectError, expectStatus, show } from './harness.mjs';
+import { Server, errorFields, expectError, expectStatus, show, tidyErrors } from './harness.mjs';
 import { cstDay, fileInstitution, register } from './fixtures.mjs';
 
 let srv;
@@ -205,19 +204,11 @@ test('the export for the credit platforms: UTF-8 CSV with BOM and RFC 4180 quoti
   expectError(await srv.get('/api/v1/institution-credit-records/export'), 401, 'unauthenticated');
 });
 
-function tidy(html) {
-  const r = spawnSync('tidy', ['-q', '-e', '-utf8'], { input: html, encoding: 'utf8' });
-  return r.stderr
-    .split('\n')
-    .filter((l) => /- (Warning|Error):/.test(l))
-    .filter((l) => !['aria-current', 'inputmode'].some((a) => l.includes(`proprietary attribute "${a}"`)));
-}
-
 test('the /dash/credit page lists, records and revokes through its forms', async () => {
   const s = await srv.login('county_zhangwan');
   const page = await srv.get('/dash/credit', { cookie: s.cookie });
   expectStatus(page, 200);
-  assert.deepEqual(tidy(page.text), []);
+  assert.deepEqual(tidyErrors(page.text), []);
   assert.ok(page.text.includes('张湾区信用测试托育园'));
   assert.ok(!page.text.includes('茅箭区&quot;信用'), 'another district on a county page');
   const post = await srv.req('POST', '/dash/credit', {
@@ -226,14 +217,14 @@ test('the /dash/credit page lists, records and revokes through its forms', async
       summary: '虚报托位数骗取补贴。', authority: '十堰市张湾区卫生健康局', decision_number: '张卫罚〔2026〕9号', decided_on: today }),
   });
   expectStatus(post, 201);
-  assert.deepEqual(tidy(post.text), []);
+  assert.deepEqual(tidyErrors(post.text), []);
   assert.ok(post.text.includes('张卫罚〔2026〕9号'));
   const bad = await srv.req('POST', '/dash/credit', {
     cookie: s.cookie,
     body: new URLSearchParams({ csrf: s.csrf, action: 'add', institution_id: String(ctx.zw.institutionId), kind: 'fraud' }),
   });
   expectStatus(bad, 422);
-  assert.deepEqual(tidy(bad.text), []);
+  assert.deepEqual(tidyErrors(bad.text), []);
   const elsewhere = await srv.req('POST', '/dash/credit', {
     cookie: s.cookie,
     body: new URLSearchParams({ csrf: s.csrf, action: 'add', institution_id: String(ctx.mj.institution_id), kind: 'fraud', source: 'x',

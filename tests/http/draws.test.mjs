@@ -3,10 +3,10 @@
 // the draw plans one 'random' inspection per drawn institution; who may draw where; 422 per bad field; the
 // public record (API and pages) with the outcome of completed inspections and no personal data.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import test, { after, before } from 'node:test';
-import { Server, errorFields, expectError, expectStatus, show, sql } from './harness.mjs';
+import { Server, errorFields, expectError, expectStatus, show, sql, tidyErrors } from './harness.mjs';
 import { addOperator, allKeys, cstDay, fileInstitution, register } from './fixtures.mjs';
 
 const SEED = '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
@@ -289,25 +289,15 @@ test('the public record shows a completed inspection’s result by severity and 
   expectError(await srv.get('/api/v1/public/draws/999999'), 404, 'not_found');
 });
 
-// Valid HTML5 attributes that tidy 5.6 does not know yet and calls "proprietary".
-const TIDY_UNKNOWN_BUT_VALID = ['aria-current', 'inputmode', 'autocapitalize', 'enterkeyhint', 'aria-describedby', 'aria-invalid'];
-function tidy(html) {
-  const r = spawnSync('tidy', ['-q', '-e', '-utf8'], { input: html, encoding: 'utf8' });
-  return r.stderr
-    .split('\n')
-    .filter((l) => /- (Warning|Error):/.test(l))
-    .filter((l) => !TIDY_UNKNOWN_BUT_VALID.some((a) => l.includes(`proprietary attribute "${a}"`)));
-}
-
 test('the public pages are valid HTML5 and the shown one-liner reproduces the shown score', async () => {
   const list = await srv.get('/draws');
   assert.equal(list.status, 200);
   assert.match(list.text, /双随机抽查结果公示/);
-  assert.deepEqual(tidy(list.text), []);
+  assert.deepEqual(tidyErrors(list.text), []);
   assert.ok(list.text.includes(`href="/draws/${ctx.first.id}"`));
   const page = await srv.get(`/draws/${ctx.first.id}`);
   assert.equal(page.status, 200);
-  assert.deepEqual(tidy(page.text), []);
+  assert.deepEqual(tidyErrors(page.text), []);
   assert.ok(page.text.includes(SEED));
   assert.match(page.text, /viewport/);
   const q = "(?:'|&#39;)";

@@ -2,9 +2,8 @@
 // guideline caps for inclusive and non-profit institutions, and a current fee above the cap that applies is a
 // live compliance finding that opens with the fee or cap that causes it and resolves when it is lowered.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import test, { after, before } from 'node:test';
-import { Server, errorFields, expectError, expectStatus, show } from './harness.mjs';
+import { Server, errorFields, expectError, expectStatus, show, tidyErrors } from './harness.mjs';
 import { addOperator, cstDay, fileInstitution, register } from './fixtures.mjs';
 
 let srv;
@@ -186,28 +185,18 @@ test('a fee above the cap is a finding; lowering the fee or raising the cap reso
   assert.equal((await findings(ctx.plain)).length, 0);
 });
 
-// Valid HTML5 attributes that tidy 5.6 does not know yet and calls "proprietary".
-const TIDY_UNKNOWN_BUT_VALID = ['aria-current', 'inputmode'];
-function tidy(html) {
-  const r = spawnSync('tidy', ['-q', '-e', '-utf8'], { input: html, encoding: 'utf8' });
-  return r.stderr
-    .split('\n')
-    .filter((l) => /- (Warning|Error):/.test(l))
-    .filter((l) => !TIDY_UNKNOWN_BUT_VALID.some((a) => l.includes(`proprietary attribute "${a}"`)));
-}
-
 test('the operator page shows the schedule and publishes a change through its form', async () => {
   const s = await srv.login(ctx.mj.operator);
   const page = await srv.get('/operator/fees', { cookie: s.cookie });
   expectStatus(page, 200);
-  assert.deepEqual(tidy(page.text), []);
+  assert.deepEqual(tidyErrors(page.text), []);
   assert.ok(page.text.includes('2,200.00') || page.text.includes('2200.00'), 'the current fee is not shown');
   const post = await srv.req('POST', '/operator/fees', {
     cookie: s.cookie,
     body: new URLSearchParams({ csrf: s.csrf, yuan_full_day: '2150.5', effective_from: today }),
   });
   expectStatus(post, 201);
-  assert.deepEqual(tidy(post.text), []);
+  assert.deepEqual(tidyErrors(post.text), []);
   const view = await srv.get(`/api/v1/institutions/${ctx.mj.institutionId}/fees`, { as: ctx.mj.operator });
   assert.equal(view.json.current[0].monthly_fen, 215050);
   const bad = await srv.req('POST', '/operator/fees', {
@@ -225,7 +214,7 @@ test('the caps page lists the caps of the territory and sets one through its for
   const s = await srv.login('county_zhangwan');
   const page = await srv.get('/dash/fee-caps', { cookie: s.cookie });
   expectStatus(page, 200);
-  assert.deepEqual(tidy(page.text), []);
+  assert.deepEqual(tidyErrors(page.text), []);
   assert.ok(page.text.includes('张发改价〔2026〕1号'));
   assert.ok(!page.text.includes('茅箭区</td>'), 'another district on a county page');
   const post = await srv.req('POST', '/dash/fee-caps', {
@@ -241,7 +230,7 @@ test('the caps page lists the caps of the territory and sets one through its for
     }),
   });
   expectStatus(post, 201);
-  assert.deepEqual(tidy(post.text), []);
+  assert.deepEqual(tidyErrors(post.text), []);
   assert.ok(post.text.includes('张发改价〔2026〕2号'));
   const other = await srv.req('POST', '/dash/fee-caps', {
     cookie: s.cookie,
@@ -250,6 +239,6 @@ test('the caps page lists the caps of the territory and sets one through its for
   expectStatus(other, 404);
   const hist = await srv.get('/dash/fee-caps?history=1', { as: 'auditor' });
   expectStatus(hist, 200);
-  assert.deepEqual(tidy(hist.text), []);
+  assert.deepEqual(tidyErrors(hist.text), []);
   assert.ok(!hist.text.includes('name="cap_yuan"'), 'the auditor gets a form');
 });

@@ -15,7 +15,7 @@
 // --db value themselves but ask freshDb(), and edit a database directly only through sql(). The databases a
 // test process made are dropped when it exits (kept with TUOYU_KEEP_TMP).
 import assert from 'node:assert/strict';
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -552,4 +552,20 @@ export function expectStatus(res, status) {
   const ok = Array.isArray(status) ? status.includes(res.status) : res.status === status;
   assert.ok(ok, `expected ${JSON.stringify(status)}, got ${show(res)}`);
   return res;
+}
+
+// Valid HTML5 attributes that tidy 5.6 does not know yet and calls "proprietary".
+const TIDY_UNKNOWN_BUT_VALID = [
+  'aria-current', 'inputmode', 'autocapitalize', 'enterkeyhint', 'aria-describedby', 'aria-invalid', 'spellcheck',
+  'data-rule',
+];
+
+/** tidy's errors and warnings about a page (an empty list for clean HTML5), less its false alarms about valid
+ * HTML5 attributes. */
+export function tidyErrors(html) {
+  const r = spawnSync('tidy', ['-q', '-e', '-utf8'], { input: html, encoding: 'utf8' });
+  return (r.stderr || '')
+    .split('\n')
+    .filter((l) => /- (Warning|Error):/.test(l))
+    .filter((l) => !TIDY_UNKNOWN_BUT_VALID.some((a) => l.includes(`proprietary attribute "${a}"`)));
 }

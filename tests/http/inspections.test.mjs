@@ -4,9 +4,8 @@
 // nothing after; territory (404 outside it); roles (403); 422 naming each bad field; operators see only their
 // own completed inspections; the pages an inspector uses.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import test, { after, before } from 'node:test';
-import { Server, errorFields, expectError, expectStatus, show, sql } from './harness.mjs';
+import { Server, errorFields, expectError, expectStatus, show, sql, tidyErrors } from './harness.mjs';
 import { cstDay, fileInstitution } from './fixtures.mjs';
 
 let srv;
@@ -369,22 +368,12 @@ test('inspection_plan_in_tx is audited and the API answers carry no personal dat
   assert.ok(!/password|token|phone|id_number/i.test(one.text), one.text);
 });
 
-// Valid HTML5 attributes that tidy 5.6 does not know yet and calls "proprietary".
-const TIDY_UNKNOWN_BUT_VALID = ['aria-current', 'aria-describedby', 'inputmode'];
-function tidy(html) {
-  const r = spawnSync('tidy', ['-q', '-e', '-utf8'], { input: html, encoding: 'utf8' });
-  return (r.stderr || '')
-    .split('\n')
-    .filter((l) => /- (Warning|Error):/.test(l))
-    .filter((l) => !TIDY_UNKNOWN_BUT_VALID.some((a) => l.includes(`proprietary attribute "${a}"`)));
-}
-
 test('pages: the inspector plans an inspection and records a finding through forms', async () => {
   const s = await srv.login('inspector');
   assert.ok(s.cookie, show(s.res));
   const home = await srv.get('/inspector', { cookie: s.cookie });
   expectStatus(home, 200);
-  assert.deepEqual(tidy(home.text), [], 'the inspector page is not clean HTML5');
+  assert.deepEqual(tidyErrors(home.text), [], 'the inspector page is not clean HTML5');
   assert.ok(home.text.includes('计划一次检查') && home.text.includes('待检查'));
   const form = (fields) => ({ cookie: s.cookie, body: new URLSearchParams({ csrf: s.csrf, ...fields }), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
   const badPlan = await srv.req('POST', '/inspector/inspections', form({ institution_id: String(B.institutionId), kind: 'routine' }));
@@ -394,7 +383,7 @@ test('pages: the inspector plans an inspection and records a finding through for
   const id = Number(planned.headers.get('location').split('/').pop());
   const page = await srv.get(`/dash/inspections/${id}`, { cookie: s.cookie });
   expectStatus(page, 200);
-  assert.deepEqual(tidy(page.text), [], 'the inspection page is not clean HTML5');
+  assert.deepEqual(tidyErrors(page.text), [], 'the inspection page is not clean HTML5');
   for (const name of ['finding_severity', 'finding_clause', 'finding_description', 'finding_item_code', 'inspected_on'])
     assert.ok(page.text.includes(`name="${name}"`) && page.text.includes(`for="${name}"`), name);
   assert.ok(page.text.includes('提交检查结果'));
@@ -419,7 +408,7 @@ test('pages: the inspector plans an inspection and records a finding through for
   const shown = await srv.get(`/dash/inspections/${id}`, { cookie: s.cookie });
   assert.ok(shown.text.includes('近一周晨检记录缺失') && shown.text.includes('较重'));
   assert.ok(!shown.text.includes('提交检查结果'), 'no form on a completed inspection');
-  assert.deepEqual(tidy(shown.text), []);
+  assert.deepEqual(tidyErrors(shown.text), []);
   const again = await srv.req('POST', `/dash/inspections/${id}/results`, form({ ...fields, inspected_on: cstDay(0), finding_severity: 'high', finding_clause: '条', finding_description: '描述' }));
   assert.equal(again.status, 409, show(again));
   const nocsrf = await srv.req('POST', `/dash/inspections/${id}/cancel`, { cookie: s.cookie, body: new URLSearchParams({ reason: 'x' }), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
@@ -427,7 +416,7 @@ test('pages: the inspector plans an inspection and records a finding through for
 
   const list = await srv.get('/dash/inspections?status=completed&mine=1', { cookie: s.cookie });
   expectStatus(list, 200);
-  assert.deepEqual(tidy(list.text), []);
+  assert.deepEqual(tidyErrors(list.text), []);
   assert.ok(list.text.includes(`/dash/inspections/${id}`));
   const badList = await srv.get('/dash/inspections?status=done', { cookie: s.cookie });
   assert.equal(badList.status, 422);
@@ -435,7 +424,7 @@ test('pages: the inspector plans an inspection and records a finding through for
   const county = await srv.login('county_zhangwan');
   const cl = await srv.get('/dash/inspections', { cookie: county.cookie });
   expectStatus(cl, 200);
-  assert.deepEqual(tidy(cl.text), []);
+  assert.deepEqual(tidyErrors(cl.text), []);
   const maojian = await srv.login('county_maojian');
   assert.equal((await srv.get(`/dash/inspections/${id}`, { cookie: maojian.cookie })).status, 404);
   const op = await srv.login(A.operator);

@@ -3,9 +3,8 @@
 // a filed institution opens a change), deregistration (the portal drops and marks it closed; writes refused),
 // and per route the roles allowed, 403, 404 outside the territory and 422 naming each bad field.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import test, { after, before } from 'node:test';
-import { Server, errorFields, expectError, show, sql } from './harness.mjs';
+import { Server, errorFields, expectError, show, sql, tidyErrors } from './harness.mjs';
 import { fileInstitution, idNumber } from './fixtures.mjs';
 
 // 10:00 China time on a day, as TUOYU_FAKE_NOW (epoch seconds).
@@ -365,21 +364,12 @@ test('the county imposes a deregistration with a decision number; other counties
   expectError(await srv.post(url, { ...body, decision_number: '再次' }, { as: 'county_maojian' }), 409, 'invalid_state');
 });
 
-const TIDY_UNKNOWN_BUT_VALID = ['aria-current', 'inputmode', 'autocapitalize', 'enterkeyhint', 'aria-describedby', 'aria-invalid'];
-function tidy(html) {
-  const r = spawnSync('tidy', ['-q', '-e', '-utf8'], { input: html, encoding: 'utf8' });
-  return (r.stderr || '')
-    .split('\n')
-    .filter((l) => /- (Warning|Error):/.test(l))
-    .filter((l) => !TIDY_UNKNOWN_BUT_VALID.some((a) => l.includes(`proprietary attribute "${a}"`)));
-}
-
 test('the pages are valid HTML5; the operator requests a change by form and the county decides by form', async () => {
   const op = await srv.login(A.operator);
   assert.ok(op.cookie, show(op.res));
   const page = await srv.get('/operator/lifecycle', { cookie: op.cookie });
   assert.equal(page.status, 200, show(page));
-  assert.deepEqual(tidy(page.text), []);
+  assert.deepEqual(tidyErrors(page.text), []);
   assert.ok(page.text.includes('年审') && page.text.includes('信息变更') && page.text.includes('注销'));
   const form = (path, cookie, fields) =>
     srv.req('POST', path, {
@@ -390,14 +380,14 @@ test('the pages are valid HTML5; the operator requests a change by form and the 
   const bad = await form('/operator/lifecycle/change', op.cookie, { csrf: op.csrf, places: '0', reason: '' });
   assert.equal(bad.status, 422, show(bad));
   assert.ok(bad.text.includes('changes.places'));
-  assert.deepEqual(tidy(bad.text), []);
+  assert.deepEqual(tidyErrors(bad.text), []);
   const ok = await form('/operator/lifecycle/change', op.cookie, { csrf: op.csrf, places: '48', reason: '调整班级' });
   assert.equal(ok.status, 303, show(ok));
 
   const county = await srv.login('county_zhangwan');
   const dash = await srv.get('/dash/lifecycle', { cookie: county.cookie });
   assert.equal(dash.status, 200, show(dash));
-  assert.deepEqual(tidy(dash.text), []);
+  assert.deepEqual(tidyErrors(dash.text), []);
   const pending = await srv.get(`/api/v1/changes?status=pending&institution_id=${A.institutionId}`, { as: 'county_zhangwan' });
   const id = pending.json.items[0].id;
   const dec = await form(`/dash/lifecycle/changes/${id}`, county.cookie, { csrf: county.csrf, decision: 'approve', reason: '' });

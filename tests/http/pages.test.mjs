@@ -1,9 +1,8 @@
 // The HTML pages: valid HTML5 (tidy), the login form with its CSRF token, the dashboard behind a session,
 // the decision form, and forms refused without their token.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import test, { after, before } from 'node:test';
-import { Server, passwordOf, setCookie, show } from './harness.mjs';
+import { Server, passwordOf, setCookie, show, tidyErrors } from './harness.mjs';
 import { addOperator, attachAll, dossier, fileInstitution, register, submit } from './fixtures.mjs';
 
 let srv;
@@ -54,18 +53,6 @@ async function formLogin(username, password = passwordOf(username)) {
     body: new URLSearchParams({ username, password, csrf }),
   });
   return { res, cookie: cookies(res, jar), session: setCookie(res, 'tuoyu_session') };
-}
-
-// Valid HTML5 attributes that tidy 5.6 does not know yet and calls "proprietary".
-const TIDY_UNKNOWN_BUT_VALID = ['aria-current', 'inputmode', 'autocapitalize', 'enterkeyhint', 'aria-describedby', 'aria-invalid'];
-
-/** tidy's errors and warnings about a page, less its false alarms about valid HTML5 attributes. */
-function tidy(html) {
-  const r = spawnSync('tidy', ['-q', '-e', '-utf8'], { input: html, encoding: 'utf8' });
-  return r.stderr
-    .split('\n')
-    .filter((l) => /- (Warning|Error):/.test(l))
-    .filter((l) => !TIDY_UNKNOWN_BUT_VALID.some((a) => l.includes(`proprietary attribute "${a}"`)));
 }
 
 test('the login page has labelled username and password fields and a hidden csrf token', async () => {
@@ -132,7 +119,7 @@ test('every page is valid HTML5: tidy finds no error and no warning', async () =
     const res = await srv.get(path, { cookie: cookie || undefined });
     assert.equal(res.status, 200, `${path}: ${show(res)}`);
     assert.match(res.text.slice(0, 100), /^<!DOCTYPE html>/i, `${path} is not HTML5`);
-    const problems = tidy(res.text);
+    const problems = tidyErrors(res.text);
     if (problems.length) bad.push(`${path}:\n${problems.join('\n')}`);
   }
   assert.deepEqual(bad, [], 'tidy found errors');

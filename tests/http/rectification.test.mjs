@@ -3,9 +3,8 @@
 // rect_escalate_city_days (15 by default), to the city — checked by restarting the server with a later clock.
 // Every route: allowed roles, a wrong role (403), another territory (404) and 422s naming each bad field.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import test, { after, before, describe } from 'node:test';
-import { Server, errorFields, expectError, expectStatus, show, sql } from './harness.mjs';
+import { Server, errorFields, expectError, expectStatus, show, sql, tidyErrors } from './harness.mjs';
 import { FILES, cstDay, fileInstitution, sha256 } from './fixtures.mjs';
 
 let srv;
@@ -363,23 +362,19 @@ describe('pages', () => {
       body: new URLSearchParams(fields).toString(),
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
     });
-  const tidy = (html) => {
-    const r = spawnSync('tidy', ['-q', '-e', '-utf8'], { input: html, encoding: 'utf8' });
-    return (r.stderr || '').split('\n').filter((l) => l.trim() && !/proprietary attribute|trimming empty/.test(l));
-  };
 
   test('the operator reads its orders and answers with the form', async () => {
     const o = await openOrder();
     await upload(o.id, zw.operator, FILES.png, '现场照片.png');
     let res = await srv.get('/operator/rectifications', { as: zw.operator });
     assert.equal(res.status, 200, show(res));
-    assert.deepEqual(tidy(res.text), []);
+    assert.deepEqual(tidyErrors(res.text), []);
     assert.ok(res.text.includes('整改情况说明') && res.text.includes('提交整改答复'));
     assert.ok(res.text.includes('现场照片.png'));
     assert.ok(res.text.includes(`action="/operator/rectifications/${o.id}/answer"`));
     res = await form(zw.operator, `/operator/rectifications/${o.id}/answer`, { text: '   ' });
     assert.equal(res.status, 422);
-    assert.deepEqual(tidy(res.text), []);
+    assert.deepEqual(tidyErrors(res.text), []);
     const ev = (await get(o.id)).evidence[0].id;
     res = await form(zw.operator, `/operator/rectifications/${o.id}/answer`, { text: '已整改。', evidence_ids: String(ev) });
     assert.equal(res.status, 303, show(res));
@@ -395,18 +390,18 @@ describe('pages', () => {
     await answer(o.id, zw.operator);
     let res = await srv.get('/dash/rectifications?status=answered', { as: 'county_zhangwan' });
     assert.equal(res.status, 200, show(res));
-    assert.deepEqual(tidy(res.text), []);
+    assert.deepEqual(tidyErrors(res.text), []);
     assert.ok(res.text.includes(`/dash/rectifications/${o.id}`));
     assert.equal((await srv.get('/dash/rectifications?level=province', { as: 'city' })).status, 422);
     res = await srv.get(`/dash/rectifications/${o.id}`, { as: 'inspector' });
     assert.equal(res.status, 200);
-    assert.deepEqual(tidy(res.text), []);
+    assert.deepEqual(tidyErrors(res.text), []);
     assert.ok(res.text.includes('验收通过') && res.text.includes('退回重新整改'));
     assert.equal((await srv.get(`/dash/rectifications/${o.id}`, { as: 'county_maojian' })).status, 404);
     assert.ok(!(await srv.get(`/dash/rectifications/${o.id}`, { as: 'city' })).text.includes('验收通过'), 'the city sees the verify form');
     res = await form('inspector', `/dash/rectifications/${o.id}/verify`, { decision: 'reopen', text: '' });
     assert.equal(res.status, 422);
-    assert.deepEqual(tidy(res.text), []);
+    assert.deepEqual(tidyErrors(res.text), []);
     res = await form('inspector', `/dash/rectifications/${o.id}/verify`, { decision: 'reopen', text: '照片不清晰', deadline_on: inDays(7) });
     assert.equal(res.status, 303, show(res));
     assert.equal((await get(o.id)).status, 'open');
@@ -416,13 +411,13 @@ describe('pages', () => {
     const f = await finding(zw);
     let res = await srv.get(`/dash/rectifications/new?finding=${f}`, { as: 'inspector' });
     assert.equal(res.status, 200, show(res));
-    assert.deepEqual(tidy(res.text), []);
+    assert.deepEqual(tidyErrors(res.text), []);
     assert.ok(res.text.includes('下达整改通知'));
     assert.equal((await srv.get(`/dash/rectifications/new?finding=${f}`, { as: 'inspector_maojian' })).status, 404);
     assert.equal((await srv.get(`/dash/rectifications/new?finding=${f}`, { as: 'city' })).status, 403);
     res = await form('inspector', '/dash/rectifications/new', { finding: String(f), deadline_on: cstDay(0), requirement: '' });
     assert.equal(res.status, 422);
-    assert.deepEqual(tidy(res.text), []);
+    assert.deepEqual(tidyErrors(res.text), []);
     res = await form('inspector', '/dash/rectifications/new', { finding: String(f), deadline_on: inDays(30), requirement: '限期整改' });
     assert.equal(res.status, 303, show(res));
     const id = Number(res.headers.get('location').split('/').pop());

@@ -44,6 +44,8 @@ struct disclosure {
     int64_t by_rect[RECTP__COUNT];
     struct disclosed_finding *findings; /* newest first, at most 50 */
     int nfindings;
+    /* Incidents in the window, as counts only: all, serious injuries, deaths, abuse found substantiated. */
+    int64_t incidents, incidents_serious, incidents_deaths, abuse_substantiated;
 };
 
 /* Fill *out for institution id as of day today (the window is the DISCLOSURE_YEARS years before today).

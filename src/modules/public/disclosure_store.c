@@ -11,6 +11,12 @@ const char *const rect_public_names_zh[RECTP__COUNT] = {"无需限期整改", "�
 
 #define MAX_LISTED 50
 
+/* The epoch second at which CST day d begins. */
+static int64_t day_start_epoch(int64_t d)
+{
+    return d * 86400 - 8 * 3600;
+}
+
 static int severity_index(const char *s)
 {
     for (int i = 0; s && i < SEV__COUNT; i++)
@@ -78,6 +84,27 @@ enum err disclosure_get(struct db *db, struct arena *a, int64_t institution_id, 
         f->rect = st;
         f->deadline_on = deadline;
         f->closed_on = db_isnull(r, 7) ? 0 : db_int(r, 7);
+    }
+    e = k < 0 ? db_rows_err(r) : OK;
+    db_done(r);
+    if (e != OK) return e;
+
+    /* Incidents count from the day they happened; abuse only once an official closed it as substantiated. */
+    struct db_val iv[] = {DBV_INT(institution_id), DBV_INT(day_start_epoch(since))};
+    e = db_query(
+        db,
+        "SELECT COUNT(*), "
+        "COALESCE(SUM(CASE WHEN severity = 'serious' AND type = 'injury' THEN 1 ELSE 0 END), 0), "
+        "COALESCE(SUM(CASE WHEN severity = 'death' THEN 1 ELSE 0 END), 0), "
+        "COALESCE(SUM(CASE WHEN type = 'suspected_abuse' AND status = 'closed' AND substantiated = 1 "
+        "THEN 1 ELSE 0 END), 0) FROM incidents WHERE institution_id = $1 AND occurred_at >= $2",
+        iv, 2, &r);
+    if (e != OK) return e;
+    if ((k = db_next(r)) == 1) {
+        out->incidents = db_int(r, 0);
+        out->incidents_serious = db_int(r, 1);
+        out->incidents_deaths = db_int(r, 2);
+        out->abuse_substantiated = db_int(r, 3);
     }
     e = k < 0 ? db_rows_err(r) : OK;
     db_done(r);

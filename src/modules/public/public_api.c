@@ -1,5 +1,7 @@
 /* The public portal's API: filed institutions only, and nothing about persons or attachments, ever. */
 #include "core/clock.h"
+#include "modules/credit/credit.h"
+#include "modules/fees/fees.h"
 #include "modules/filing/filing.h"
 #include "modules/filing/filing_store.h"
 #include "modules/institution/inst.h"
@@ -168,6 +170,11 @@ static json_t *supervision_json(struct req *r, int64_t id, int64_t today)
     json_t *j = json_pack("{s:I, s:I, s:o, s:o, s:o}", "window_years", (json_int_t)DISCLOSURE_YEARS,
                           "inspections", (json_int_t)d.inspections, "findings_by_severity", sev,
                           "findings_by_rectification", rect, "findings", items);
+    json_object_set_new(j, "incidents",
+                        json_pack("{s:I, s:I, s:I, s:I}", "total", (json_int_t)d.incidents,
+                                  "serious_injuries", (json_int_t)d.incidents_serious, "deaths",
+                                  (json_int_t)d.incidents_deaths, "substantiated_abuse",
+                                  (json_int_t)d.abuse_substantiated));
     json_object_set_new(j, "last_inspection_on",
                         d.last_inspection_on ? json_string(date_format(d.last_inspection_on, day))
                                              : json_null());
@@ -215,6 +222,17 @@ enum err public_api_get(struct req *r, struct resp *out)
                                       date_format(q.assessed_on, day), "due", q.due));
     } else if (sup) {
         json_object_set_new(sup, "rating", json_null());
+    }
+    struct fee_view fv;
+    if (fee_view_get(r->db, r->a, inst.id, today, &fv) == OK && fv.n > 0)
+        json_object_set_new(j, "fee_schedule", fee_view_json(&fv, false, true));
+    struct credit_record *cr = NULL;
+    int ncr = 0;
+    if (sup && credit_in_force_list(r->db, r->a, inst.id, today, &cr, &ncr) == OK) {
+        json_t *arr = json_array();
+        for (int i = 0; i < ncr; i++)
+            json_array_append_new(arr, credit_json(&cr[i], false));
+        json_object_set_new(sup, "credit_records", arr);
     }
     if (sup) json_object_set_new(j, "supervision", sup);
     return resp_json(r, out, 200, j);

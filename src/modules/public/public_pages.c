@@ -5,12 +5,15 @@
 #include "modules/lifecycle/lifecycle.h"
 #include "modules/public/disclosure.h"
 #include "modules/quality/quality.h"
+#include "modules/credit/credit.h"
+#include "modules/fees/fees.h"
 #include "modules/filing/filing.h"
 #include "modules/filing/filing_store.h"
 #include "modules/institution/inst.h"
 
 #include <jansson.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #define PORTAL_PER_PAGE 20
@@ -264,6 +267,75 @@ static void public_rating(struct html *h, struct req *r, int64_t id, int64_t tod
     html_lit(h, "</dd>\n");
 }
 
+/* Credit records in force (机构信用记录), with the deciding authority and the publicity period. */
+static void public_credit(struct html *h, struct req *r, int64_t id, int64_t today)
+{
+    struct credit_record *c = NULL;
+    int n = 0;
+    html_lit(h, "<h2 id=\"credit\">信用记录</h2>\n");
+    if (credit_in_force_list(r->db, r->a, id, today, &c, &n) != OK) {
+        html_lit(h, "<p>信用记录暂时无法读取，请稍后再试。</p>\n");
+        return;
+    }
+    if (!n) {
+        html_lit(h, "<p>无公示期内的不良信用记录。</p>\n");
+        return;
+    }
+    html_lit(h, "<ul class=\"findings\">\n");
+    for (int i = 0; i < n; i++) {
+        html_lit(h, "<li class=\"finding\"><span class=\"badge bad\">");
+        html_text(h, credit_kind_names_zh[c[i].kind]);
+        html_lit(h, "</span> ");
+        html_text(h, c[i].summary);
+        html_lit(h, "<br>");
+        html_text(h, c[i].authority);
+        if (c[i].decision_number) {
+            html_lit(h, " ");
+            html_text(h, c[i].decision_number);
+        }
+        html_lit(h, "，");
+        html_date(h, c[i].decided_on);
+        html_lit(h, " 作出；公示期至 ");
+        html_date(h, c[i].publicity_until);
+        html_lit(h, "</li>\n");
+    }
+    html_lit(h, "</ul>\n");
+}
+
+/* The published fee schedule (收费公示) when the institution keeps one in tuoyu: the fees in force, with the
+ * day of the last change. Returns false when there is none, so the caller shows the filed fees instead. */
+static bool public_fee_schedule(struct html *h, struct req *r, int64_t id, int64_t today)
+{
+    struct fee_view v;
+    if (fee_view_get(r->db, r->a, id, today, &v) != OK) return false;
+    bool any = false;
+    for (int i = 0; i < v.n; i++) {
+        const struct fee_line *l = &v.lines[i];
+        if (l->state != FEE_CURRENT || l->service_type < 0 || l->service_type >= SVC__COUNT) continue;
+        if (!any)
+            html_lit(
+                h, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"收费标准\"><table>\n"
+                   "<thead><tr><th scope=\"col\">服务类型</th><th scope=\"col\" class=\"num\">收费（元）</th>"
+                   "<th scope=\"col\">执行日期</th></tr></thead>\n<tbody>\n");
+        any = true;
+        html_lit(h, "<tr><td>");
+        html_text(h, service_type_names_zh[l->service_type]);
+        html_lit(h, "</td><td class=\"num\">");
+        html_yuan(h, l->fen);
+        html_lit(h, "</td><td>");
+        html_date(h, l->effective_from);
+        html_lit(h, "</td></tr>\n");
+    }
+    if (!any) return false;
+    html_lit(h, "</tbody></table></div>\n");
+    if (v.last_changed_on) {
+        html_lit(h, "<p class=\"hint\">最近一次调整：");
+        html_date(h, v.last_changed_on);
+        html_lit(h, "</p>\n");
+    }
+    return true;
+}
+
 /* The supervision record: last inspection, findings of the last three years by severity, with what became of
  * each (rectified, in progress, overdue) and the dates. A reading failure leaves the section out rather than
  * failing the page, and says so. */
@@ -309,7 +381,15 @@ static void public_supervision(struct html *h, struct req *r, int64_t id, int64_
         html_int(h, d.by_rect[RECTP_OVERDUE]);
         html_lit(h, " 项");
     }
-    html_lit(h, "</dd>\n</dl>\n");
+    html_lit(h, "</dd>\n<dt>近三年安全事件</dt><dd>");
+    html_int(h, d.incidents);
+    html_lit(h, " 起（其中重伤 ");
+    html_int(h, d.incidents_serious);
+    html_lit(h, " 起，死亡 ");
+    html_int(h, d.incidents_deaths);
+    html_lit(h, " 起，经查实的虐待 ");
+    html_int(h, d.abuse_substantiated);
+    html_lit(h, " 起）</dd>\n</dl>\n");
     if (!d.nfindings) return;
     html_lit(h, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"检查发现的问题\"><table>\n"
                 "<thead><tr><th scope=\"col\">发现日期</th><th scope=\"col\">严重程度</th>"
@@ -411,8 +491,15 @@ enum err page_public_institution(struct req *r, struct resp *out)
     html_lit(&h, "</dl>\n");
     portal_vacancies(&h, r->db, in.id);
     html_lit(&h, "<h2>收费标准</h2>\n");
-    public_fees(&h, dossier);
+    if (!public_fee_schedule(&h, r, in.id, clock_day_of(clock_now()))) public_fees(&h, dossier);
     public_supervision(&h, r, in.id, clock_day_of(clock_now()));
+    public_credit(&h, r, in.id, clock_day_of(clock_now()));
+    html_lit(&h, "<p><a");
+    char href[64];
+    snprintf(href, sizeof href, "/complaints/new?institution=%lld", (long long)in.id);
+    html_attr(&h, "href", href);
+    html_lit(&h, ">投诉该机构</a> · <a href=\"/stats/incidents\">各区县安全事件统计</a> · "
+                 "<a href=\"/draws\">双随机抽查公示</a></p>\n");
     page_end(&h);
     return resp_html(r, out, 200, &h);
 }
