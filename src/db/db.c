@@ -105,6 +105,45 @@ enum err db_int_query(struct db *db, const char *sql, const struct db_val *param
     return e;
 }
 
+enum err db_get_one(struct db *db, struct arena *a, const char *sql, const struct db_val *params, int nparams,
+                    db_row_reader read, void *item)
+{
+    struct db_rows *r = NULL;
+    enum err e = db_query(db, sql, params, nparams, &r);
+    if (e != OK) return e;
+    int k = db_next(r);
+    if (k == 1) read(r, a, item);
+    e = k == 1 ? OK : k == 0 ? ERR_NOT_FOUND : db_rows_err(r);
+    db_done(r);
+    return e;
+}
+
+enum err db_get_all(struct db *db, struct arena *a, const char *sql, const struct db_val *params, int nparams,
+                    db_row_reader read, size_t item_size, int max, void **items, int *n)
+{
+    *items = NULL;
+    *n = 0;
+    struct db_rows *r = NULL;
+    enum err e = db_query(db, sql, params, nparams, &r);
+    if (e != OK) return e;
+    char *arr = NULL;
+    int cap = 0, k = 0;
+    while ((max == 0 || *n < max) && (k = db_next(r)) == 1) {
+        if (*n == cap) {
+            int ncap = cap ? cap * 2 : 16;
+            char *more = arena_zalloc(a, (size_t)ncap * item_size);
+            if (*n) memcpy(more, arr, (size_t)*n * item_size);
+            arr = more;
+            cap = ncap;
+        }
+        read(r, a, arr + (size_t)(*n)++ * item_size);
+    }
+    e = k < 0 ? db_rows_err(r) : OK;
+    db_done(r);
+    *items = arr;
+    return e;
+}
+
 int64_t db_changes(struct db *db)
 {
     return db->ops->changes(db);

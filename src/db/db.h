@@ -74,6 +74,17 @@ void db_done(struct db_rows *r);
 enum err db_exec(struct db *db, const char *sql, const struct db_val *params, int nparams);
 /* Convenience: first column of the first row as an integer; ERR_NOT_FOUND when there is no row. */
 enum err db_int_query(struct db *db, const char *sql, const struct db_val *params, int nparams, int64_t *out);
+/* Reads the current row of r into item (strings into a). The stores' readers have this shape. */
+typedef void (*db_row_reader)(struct db_rows *r, struct arena *a, void *item);
+/* Convenience: the first row of the query read into *item by read; ERR_NOT_FOUND when there is no row, the
+ * query's error otherwise. */
+enum err db_get_one(struct db *db, struct arena *a, const char *sql, const struct db_val *params, int nparams,
+                    db_row_reader read, void *item);
+/* Convenience: every row of the query, each read by read into a new element of item_size bytes (zeroed
+ * first) of an array in a; *items (NULL when none) and *n. At most max rows are read (0: no limit). No
+ * COUNT(*) first: the array grows by doubling. */
+enum err db_get_all(struct db *db, struct arena *a, const char *sql, const struct db_val *params, int nparams,
+                    db_row_reader read, size_t item_size, int max, void **items, int *n);
 /* Rows changed by the last INSERT/UPDATE/DELETE run through db_exec or db_query. */
 int64_t db_changes(struct db *db);
 /* Bulk loading (the demo and importers): on, commits stop waiting for the disk (SQLite synchronous=OFF,

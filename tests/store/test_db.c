@@ -63,7 +63,7 @@ static void test_schema_check_after_migrate_is_ok(void **state)
     (void)state;
     int version = -1;
     assert_int_equal(db_schema_check(db, &version), OK);
-    assert_true(version >= 1); /* schema_check's OK says it is this binary's latest */
+    assert_true(version >= 1);            /* schema_check's OK says it is this binary's latest */
     assert_int_equal(db_migrate(db), OK); /* again: nothing to do */
     assert_int_equal(db_schema_check(db, &version), OK);
 }
@@ -274,6 +274,66 @@ static void test_int_query_without_a_row_is_not_found(void **state)
     int64_t n = 42;
     assert_int_equal(db_int_query(db, "SELECT sort FROM districts WHERE code = $1", v, 1, &n), ERR_NOT_FOUND);
     assert_int_equal(n, 42);
+}
+
+struct district_item {
+    char *code;
+    int64_t sort;
+};
+
+static void read_district(struct db_rows *r, struct arena *a, void *item)
+{
+    struct district_item *d = item;
+    d->code = db_text_dup(r, 0, a);
+    d->sort = db_int(r, 1);
+}
+
+static void test_get_one_reads_the_first_row_or_is_not_found(void **state)
+{
+    (void)state;
+    struct arena a;
+    arena_init(&a, 0);
+    struct district_item d = {0};
+    struct db_val v[] = {DBV_TEXT("420303")};
+    assert_int_equal(
+        db_get_one(db, &a, "SELECT code, sort FROM districts WHERE code = $1", v, 1, read_district, &d), OK);
+    assert_string_equal(d.code, "420303");
+    assert_int_equal(d.sort, 2);
+    struct db_val none[] = {DBV_TEXT("000000")};
+    d.sort = 42;
+    assert_int_equal(
+        db_get_one(db, &a, "SELECT code, sort FROM districts WHERE code = $1", none, 1, read_district, &d),
+        ERR_NOT_FOUND);
+    assert_int_equal(d.sort, 42);
+    arena_free(&a);
+}
+
+static void test_get_all_grows_past_its_first_block_and_honours_max(void **state)
+{
+    (void)state;
+    struct arena a;
+    arena_init(&a, 0);
+    /* 10 districts × 10 = 100 rows: the array grows from 16 through 32 and 64 to 128. */
+    const char *sql = "SELECT d.code, d.sort * 100 + e.sort FROM districts d CROSS JOIN districts e "
+                      "ORDER BY d.sort, e.sort";
+    struct district_item *items = NULL;
+    int n = -1;
+    assert_int_equal(db_get_all(db, &a, sql, NULL, 0, read_district, sizeof *items, 0, (void **)&items, &n),
+                     OK);
+    assert_int_equal(n, 100);
+    assert_int_equal(items[0].sort, 101);
+    assert_int_equal(items[99].sort, 1010);
+    assert_string_equal(items[99].code, "420392");
+    assert_int_equal(db_get_all(db, &a, sql, NULL, 0, read_district, sizeof *items, 7, (void **)&items, &n),
+                     OK);
+    assert_int_equal(n, 7);
+    struct db_val none[] = {DBV_TEXT("000000")};
+    assert_int_equal(db_get_all(db, &a, "SELECT code, sort FROM districts WHERE code = $1", none, 1,
+                                read_district, sizeof *items, 0, (void **)&items, &n),
+                     OK);
+    assert_int_equal(n, 0);
+    assert_null(items);
+    arena_free(&a);
 }
 
 static void test_nested_cursors_with_the_same_text(void **state)
@@ -642,6 +702,8 @@ int main(void)
         cmocka_unit_test(test_foreign_key_violation_is_a_db_error),
         cmocka_unit_test(test_changes_counts_rows_of_the_last_write_only),
         cmocka_unit_test(test_int_query_without_a_row_is_not_found),
+        cmocka_unit_test(test_get_one_reads_the_first_row_or_is_not_found),
+        cmocka_unit_test(test_get_all_grows_past_its_first_block_and_honours_max),
         cmocka_unit_test(test_nested_cursors_with_the_same_text),
         cmocka_unit_test(test_more_params_than_the_text_uses_are_ignored),
         cmocka_unit_test(test_cast_is_null_makes_filters_optional),
