@@ -184,7 +184,7 @@ const struct route routes[] = {
     {"GET", "/operator/rectifications", page_rect_operator, ROLE_OPERATOR, ROUTE_HTML,
      "Operator: rectification orders and the answer form"},
     {"POST", "/operator/rectifications/{id}/answer", page_rect_operator_post, ROLE_OPERATOR,
-     ROUTE_HTML | ROUTE_FORM, "Operator: answer a rectification order (form)"},
+     ROUTE_HTML | ROUTE_FORM | ROUTE_UPLOAD, "Operator: answer a rectification order (form)"},
     {"GET", "/dash/rectifications", page_rect_list, OFFICIALS | ROLE_INSPECTOR, ROUTE_HTML,
      "Rectification orders with overdue escalation"},
     {"GET", "/dash/rectifications/new", page_rect_new, ROLE_INSPECTOR | ROLE_COUNTY, ROUTE_HTML,

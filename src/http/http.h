@@ -20,6 +20,15 @@ struct req_kv {
     const char *key, *value;
 };
 
+/* A file part of a multipart/form-data body. name, filename and content_type are NUL-terminated arena
+ * strings (content_type "application/octet-stream" when the part gave none); data points into the request
+ * body (no copy) and may hold NUL bytes; len may be 0. */
+struct req_file {
+    const char *name, *filename, *content_type;
+    const char *data;
+    size_t len;
+};
+
 struct req {
     struct arena *a;
     struct db *db;
@@ -35,7 +44,9 @@ struct req {
     struct req_kv *query;
     int nquery;
     struct req_kv *form;
-    int nform;                /* parsed application/x-www-form-urlencoded body */
+    int nform;              /* parsed urlencoded body, or the text parts of a multipart one */
+    struct req_file *files; /* the file parts of a multipart/form-data body (ROUTE_FORM | ROUTE_UPLOAD) */
+    int nfiles;
     struct principal *who;    /* NULL when anonymous */
     struct field_errors fe;   /* handlers add bad fields here and return ERR_VALIDATION */
     const char *error_detail; /* optional message overriding the error's default */
@@ -59,7 +70,8 @@ enum route_flags {
     ROUTE_PUBLIC = 1u << 0,            /* anonymous allowed; roles ignored */
     ROUTE_HTML = 1u << 1,              /* a page: errors as HTML, 401 → redirect to /login */
     ROUTE_UPLOAD = 1u << 2,            /* binary body up to 10 MiB instead of JSON up to 1 MiB */
-    ROUTE_FORM = 1u << 3,              /* urlencoded form body (CSRF checked for cookie sessions) */
+    ROUTE_FORM = 1u << 3,              /* urlencoded form body (CSRF checked for cookie sessions); with
+                                          ROUTE_UPLOAD also multipart/form-data up to 10 MiB */
     ROUTE_LOOPBACK_OR_ADMIN = 1u << 4, /* /metrics: loopback clients or an admin */
 };
 
@@ -81,6 +93,28 @@ const char *req_form(const struct req *r, const char *key);    /* NULL when abse
 const char *req_header(const struct req *r, const char *name); /* NULL when absent */
 /* Parse the body as a JSON object into r->json; ERR_MALFORMED_JSON with r->error_detail on failure. */
 enum err req_json(struct req *r, json_t **out);
+
+/* multipart/form-data (RFC 7578), parsed strictly and with bounded allocation. */
+#define MULTIPART_MAX_PARTS  32
+#define MULTIPART_HEADER_MAX 1024 /* bytes in one part header line, CRLF excluded */
+struct multipart {
+    struct req_kv *fields; /* text parts, in order: NUL-terminated arena copies */
+    int nfields;
+    struct req_file *files; /* file parts (those with a filename parameter), in order */
+    int nfiles;
+    const char *detail; /* on failure: why, in Chinese (static storage) */
+};
+/* Whether content_type (a Content-Type header, NULL allowed) names multipart/form-data. Pure. */
+bool multipart_is(const char *content_type);
+/* Parse body (len bytes, not NUL-terminated, may hold NULs) as multipart/form-data with the boundary of
+ * content_type. Fills *out: strings are allocated from a, file data points into body and lives as long as
+ * it does. Returns OK, or ERR_BAD_REQUEST with out->detail set for anything malformed: a missing or bad
+ * boundary, a missing final boundary, more than MULTIPART_MAX_PARTS parts, a header line over
+ * MULTIPART_HEADER_MAX, a part without Content-Disposition: form-data; name=…, names that are not UTF-8, a
+ * text part holding NUL, a non-identity Content-Transfer-Encoding. Allocates O(len) at most from a; pure
+ * and non-blocking. */
+enum err multipart_parse(const char *body, size_t len, const char *content_type, struct arena *a,
+                         struct multipart *out);
 
 /* Responses. json steals the reference. */
 enum err resp_json(struct req *r, struct resp *out, unsigned status, json_t *json);

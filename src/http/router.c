@@ -110,6 +110,23 @@ static void parse_form(struct req *r)
     }
 }
 
+/* Parse a multipart/form-data body: text parts into r->form, file parts into r->files. ERR_BAD_REQUEST with
+ * r->error_detail when malformed. */
+static enum err parse_multipart(struct req *r)
+{
+    struct multipart mp;
+    enum err e = multipart_parse(r->body, r->body_len, r->content_type, r->a, &mp);
+    if (e != OK) {
+        r->error_detail = mp.detail;
+        return e;
+    }
+    r->form = mp.fields;
+    r->nform = mp.nfields;
+    r->files = mp.files;
+    r->nfiles = mp.nfiles;
+    return OK;
+}
+
 static bool csrf_ok(struct req *r, const struct route *route)
 {
     const char *given = route->flags & ROUTE_FORM ? req_form(r, "csrf") : req_header(r, "X-CSRF-Token");
@@ -140,7 +157,12 @@ void router_dispatch(struct req *r, struct resp *out, unsigned *route_index)
             e = ERR_FORBIDDEN;
     }
     if (e != OK) goto fail;
-    if (route->flags & ROUTE_FORM) parse_form(r);
+    if ((route->flags & ROUTE_FORM) && (route->flags & ROUTE_UPLOAD) && multipart_is(r->content_type)) {
+        e = parse_multipart(r);
+        if (e != OK) goto fail;
+    } else if (route->flags & ROUTE_FORM) {
+        parse_form(r);
+    }
     bool write = strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0;
     /* Public routes (the login forms) carry their own protection: a session cookie is not what authorises
      * them. */

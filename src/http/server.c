@@ -140,7 +140,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         clock_gettime(CLOCK_MONOTONIC, &x->start);
         struct req probe = {0};
         int idx = router_match(method, url, &probe);
-        x->cap = idx >= 0 && (routes[idx].flags & ROUTE_UPLOAD) ? UPLOAD_BODY_MAX : JSON_BODY_MAX;
+        unsigned flags = idx >= 0 ? routes[idx].flags : 0;
+        x->cap = flags & ROUTE_UPLOAD ? UPLOAD_BODY_MAX : JSON_BODY_MAX;
+        /* A form route that takes files gets the upload cap for multipart bodies only; its urlencoded
+         * bodies keep the cap every other form has. */
+        if ((flags & ROUTE_FORM) && (flags & ROUTE_UPLOAD) &&
+            !multipart_is(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE)))
+            x->cap = JSON_BODY_MAX;
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         *con_cls = x;
         /* A declared body over the cap is refused. Up to DISCARD_MAX it is read and dropped first, so that

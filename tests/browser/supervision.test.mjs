@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import test, { after, before } from 'node:test';
 import { Server, expectStatus, show } from '../http/harness.mjs';
+import { FILES } from '../http/fixtures.mjs';
 import { launch, screenshot, watchErrors } from './browser.mjs';
 
 let srv;
@@ -99,16 +100,25 @@ test('an inspector records a finding and orders rectification; the operator answ
   assert.ok(await section.isVisible(), 'the order is not on the operator page');
   assert.ok((await section.innerText()).includes('抽查一周晨检记录'), 'the finding is not shown to the operator');
   await section.getByLabel('整改情况说明').fill('已补齐晨检记录，修订晨午检制度，并于本周组织全员培训。');
+  // A photo attached from the phone: the form posts it as multipart/form-data with the answer.
+  await section
+    .getByLabel('整改佐证材料（PDF、JPG、PNG）')
+    .setInputFiles({ name: '晨检记录照片.png', mimeType: 'image/png', buffer: FILES.png.data });
   await screenshot(page, 'supervision-6-operator-answer');
   await submit(page, section, '提交整改答复', `/operator/rectifications/${orderId}/answer`);
   await screenshot(page, 'supervision-7-operator-answered');
   o = await srv.get(`/api/v1/rectifications/${orderId}`, { as: 'operator' });
   assert.equal(o.json.status, 'answered', show(o));
+  assert.deepEqual(o.json.evidence.map((e) => [e.filename, e.media_type, e.size]), [['晨检记录照片.png', 'image/png', FILES.png.data.length]]);
+  assert.ok(o.json.evidence[0].event_id, 'the photo was not handed in with the answer');
   assert.ok((await page.locator('body').innerText()).includes('整改答复已提交'));
 
   // The inspector accepts it.
   await login(page, 'inspector', /\/inspector/);
   await page.goto(`${srv.base}/dash/rectifications/${orderId}`);
+  const photo = page.getByRole('link', { name: '晨检记录照片.png' });
+  assert.ok(await photo.isVisible(), 'the inspector does not see the photo');
+  assert.equal(await photo.getAttribute('href'), `/api/v1/rectifications/${orderId}/evidence/${o.json.evidence[0].id}`);
   await page.locator('[name="text"]').fill('现场复查，整改到位。');
   await submit(page, page, '验收通过', `/dash/rectifications/${orderId}/verify`);
   await screenshot(page, 'supervision-8-accepted');

@@ -494,3 +494,196 @@ describe('overdue escalation with the clock', () => {
     await at(0);
   });
 });
+
+describe('the answer form with file inputs (multipart/form-data)', () => {
+  const page = (id) => `/operator/rectifications/${id}/answer`;
+  /** A FormData answer: text, then each file as an "evidence" part, then extra fields. */
+  const multipart = (files, fields = { text: '已补齐晨检记录，附现场照片和整改报告。' }) => {
+    const fd = new FormData();
+    for (const [k, v] of Object.entries(fields)) fd.append(k, v);
+    for (const f of files) fd.append('evidence', new Blob([f.data], { type: f.type }), f.name);
+    return fd;
+  };
+  const post = (id, fd, opts = { as: zw.operator }) => srv.req('POST', page(id), { ...opts, body: fd });
+  /** A hand-written multipart body (CRLF line ends) with the given Content-Type boundary. */
+  const raw = (id, body, boundary = 'XyZ') =>
+    srv.req('POST', page(id), {
+      as: zw.operator,
+      body: Buffer.isBuffer(body) ? body : Buffer.from(body, 'latin1'),
+      headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` },
+    });
+
+  test('the page offers a file input inside a multipart form', async () => {
+    const o = await openOrder();
+    const res = await srv.get('/operator/rectifications', { as: zw.operator });
+    assert.equal(res.status, 200, show(res));
+    assert.deepEqual(tidyErrors(res.text), []);
+    const form = res.text.slice(res.text.indexOf(`action="${page(o.id)}"`) - 120);
+    assert.match(form, /<form[^>]*enctype="multipart\/form-data"[^>]*action="\/operator\/rectifications\/\d+\/answer"/);
+    assert.ok(form.includes('<input type="file" name="evidence" multiple accept="application/pdf,image/jpeg,image/png"'));
+    assert.ok(res.text.includes(`<label for="evidence-${o.id}">整改佐证材料（PDF、JPG、PNG）</label>`));
+    assert.ok(form.includes('提交整改答复'));
+  });
+
+  test('a multipart answer with a PNG and a PDF stores both and hands them in', async () => {
+    const o = await openOrder();
+    const earlier = await upload(o.id, zw.operator, FILES.jpeg, '之前上传.jpg');
+    expectStatus(earlier, 201);
+    const fd = multipart(
+      [
+        { ...FILES.png, name: '现场照片.png' },
+        { ...FILES.pdf, name: 'C:\\Users\\op\\整改报告.pdf' },
+      ],
+      { text: '已补齐晨检记录。', version: String(o.version), evidence_ids: String(earlier.json.id) }
+    );
+    const res = await post(o.id, fd);
+    assert.equal(res.status, 303, show(res));
+    const got = await get(o.id);
+    assert.equal(got.status, 'answered');
+    const byName = Object.fromEntries(got.evidence.map((e) => [e.filename, e]));
+    assert.deepEqual(Object.keys(byName).sort(), ['之前上传.jpg', '整改报告.pdf', '现场照片.png'].sort());
+    assert.equal(byName['现场照片.png'].media_type, 'image/png');
+    assert.equal(byName['现场照片.png'].sha256, sha256(FILES.png.data));
+    assert.equal(byName['现场照片.png'].size, FILES.png.data.length);
+    assert.equal(byName['整改报告.pdf'].media_type, 'application/pdf');
+    assert.equal(byName['整改报告.pdf'].sha256, sha256(FILES.pdf.data));
+    const answerEvent = got.events.find((e) => e.event === 'answer');
+    for (const e of got.evidence) assert.equal(e.event_id, answerEvent.id, `${e.filename} was not handed in`);
+    // The stored bytes are the uploaded ones.
+    const file = await fetch(`${srv.base}/api/v1/rectifications/${o.id}/evidence/${byName['现场照片.png'].id}`, {
+      headers: { Authorization: `Bearer ${srv.tokens.inspector}` },
+    });
+    assert.equal(file.status, 200);
+    assert.equal(sha256(Buffer.from(await file.arrayBuffer())), sha256(FILES.png.data));
+  });
+
+  test('an empty file input and a text-only multipart answer work as the urlencoded form did', async () => {
+    const o = await openOrder();
+    const fd = multipart([], { text: '已整改。' });
+    fd.append('evidence', new Blob([], { type: 'application/octet-stream' }), ''); // nothing chosen
+    const res = await post(o.id, fd);
+    assert.equal(res.status, 303, show(res));
+    const got = await get(o.id);
+    assert.equal(got.status, 'answered');
+    assert.deepEqual(got.evidence, []);
+  });
+
+  test('a cookie session needs the csrf field in the multipart body (else 403 csrf_token_invalid)', async () => {
+    const o = await openOrder();
+    const s = await srv.login(zw.operator);
+    assert.ok(s.cookie && s.csrf, show(s.res));
+    const files = [{ ...FILES.png, name: 'a.png' }];
+    let res = await post(o.id, multipart(files), { cookie: s.cookie });
+    assert.equal(res.status, 403, show(res));
+    assert.ok(res.text.includes('表单已过期'), 'the csrf refusal page');
+    res = await post(o.id, multipart(files, { text: '已整改。', csrf: 'not-the-token' }), { cookie: s.cookie });
+    assert.equal(res.status, 403, show(res));
+    // The token in a header does not stand in for the form field on a form route.
+    res = await srv.req('POST', page(o.id), { cookie: s.cookie, body: multipart(files), headers: { 'X-CSRF-Token': s.csrf } });
+    assert.equal(res.status, 403, show(res));
+    assert.deepEqual((await get(o.id)).evidence, [], 'a refused form stored a file');
+    res = await post(o.id, multipart(files, { csrf: s.csrf, text: '已整改。' }), { cookie: s.cookie });
+    assert.equal(res.status, 303, show(res));
+    assert.equal((await get(o.id)).evidence.length, 1);
+  });
+
+  test('a text/plain file is refused on the page under evidence and nothing is stored', async () => {
+    const o = await openOrder();
+    const notes = { type: 'text/plain', data: Buffer.from('只是一段文字，不是图片。\n'), name: '说明.txt' };
+    const disguised = { type: 'image/png', data: Buffer.from('<html><script>alert(1)</script></html>'), name: 'x.png' };
+    for (const bad of [notes, disguised]) {
+      const res = await post(o.id, multipart([{ ...FILES.png, name: 'ok.png' }, bad]));
+      assert.equal(res.status, 415, show(res));
+      assert.match(res.headers.get('content-type'), /text\/html/);
+      assert.deepEqual(tidyErrors(res.text), []);
+      assert.ok(res.text.includes('<code>evidence</code>'), 'the error does not name the evidence field');
+      assert.ok(res.text.includes(bad.name), 'the error does not name the file');
+      assert.ok(res.text.includes('aria-invalid="true"'), 'the file input is not marked invalid');
+      assert.ok(!res.text.includes('<script>alert'), 'file bytes reached the page');
+    }
+    const empty = await post(o.id, multipart([{ type: 'application/pdf', data: Buffer.alloc(0), name: 'empty.pdf' }]));
+    assert.equal(empty.status, 422, show(empty));
+    assert.ok(empty.text.includes('empty.pdf'));
+    // A blank answer with good files is refused before any file is kept.
+    const blank = await post(o.id, multipart([{ ...FILES.png, name: 'ok.png' }], { text: '  ' }));
+    assert.equal(blank.status, 422, show(blank));
+    const got = await get(o.id);
+    assert.deepEqual(got.evidence, [], 'a refused answer left files behind');
+    assert.equal(got.status, 'open');
+  });
+
+  test('files sent with an answer the store refuses (stale version, too long a text) are not kept', async () => {
+    const o = await openOrder();
+    const stale = await post(o.id, multipart([{ ...FILES.png, name: 'a.png' }], { text: '已整改。', version: String(o.version + 5) }));
+    assert.equal(stale.status, 409, show(stale));
+    const long = await post(o.id, multipart([{ ...FILES.pdf, name: 'b.pdf' }], { text: '整'.repeat(2001) }));
+    assert.equal(long.status, 422, show(long));
+    const got = await get(o.id);
+    assert.deepEqual(got.evidence, [], 'a refused answer left files behind');
+    assert.equal(got.status, 'open');
+    const ok = await post(o.id, multipart([{ ...FILES.png, name: 'a.png' }], { text: '已整改。', version: String(o.version) }));
+    assert.ok([302, 303].includes(ok.status), show(ok));
+    assert.equal((await get(o.id)).evidence.length, 1);
+  });
+
+  test('a multipart body over 10 MiB is 413; urlencoded keeps the 1 MiB cap; 2 MiB of files pass', async () => {
+    const o = await openOrder();
+    const head = Buffer.from(
+      '--XyZ\r\nContent-Disposition: form-data; name="evidence"; filename="big.png"\r\nContent-Type: image/png\r\n\r\n',
+      'latin1'
+    );
+    const big = Buffer.concat([head, FILES.png.data, Buffer.alloc(10 * 1024 * 1024, 0x20), Buffer.from('\r\n--XyZ--\r\n')]);
+    let res = await srv.rawRequest('POST', page(o.id), {
+      as: zw.operator,
+      headers: { 'Content-Type': 'multipart/form-data; boundary=XyZ', 'Content-Length': big.length },
+      body: big,
+      expectContinue: true,
+    });
+    assert.equal(res.status, 413, `${res.status} ${res.text.slice(0, 200)}`);
+    const form = Buffer.from(`text=${'a'.repeat(1024 * 1024 + 1)}`);
+    res = await srv.rawRequest('POST', page(o.id), {
+      as: zw.operator,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': form.length },
+      body: form,
+    });
+    assert.equal(res.status, 413, `urlencoded: ${res.status} ${res.text.slice(0, 200)}`);
+    assert.deepEqual((await get(o.id)).evidence, []);
+    const two = { type: 'image/png', data: Buffer.concat([FILES.png.data, Buffer.alloc(2 * 1024 * 1024)]), name: 'two.png' };
+    res = await post(o.id, multipart([two]));
+    assert.equal(res.status, 303, show(res));
+    assert.equal((await get(o.id)).evidence[0].size, two.data.length);
+  });
+
+  test('malformed multipart bodies are 400, never 500', async () => {
+    const o = await openOrder();
+    const part = (name, value) => `--XyZ\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+    const cases = [
+      ['no final boundary', part('text', '已整改。')],
+      ['bare LF', part('text', '已整改。').replaceAll('\r\n', '\n') + '--XyZ--\n'],
+      ['no Content-Disposition', '--XyZ\r\nContent-Type: text/plain\r\n\r\nx\r\n--XyZ--\r\n'],
+      ['header over 1 KiB', `--XyZ\r\nContent-Disposition: form-data; name="text"; x="${'a'.repeat(1100)}"\r\n\r\nx\r\n--XyZ--\r\n`],
+      ['33 parts', Array.from({ length: 33 }, (_, i) => part(`f${i}`, i)).join('') + '--XyZ--\r\n'],
+      ['garbage after a delimiter', part('text', 'x') + '--XyZgarbage\r\n--XyZ--\r\n'],
+      ['nothing', ''],
+    ];
+    for (const [why, body] of cases) {
+      const res = await raw(o.id, body);
+      assert.equal(res.status, 400, `${why}: ${show(res)}`);
+      assert.deepEqual(tidyErrors(res.text), [], why);
+    }
+    for (const ct of ['multipart/form-data', 'multipart/form-data; boundary=', `multipart/form-data; boundary=${'b'.repeat(71)}`]) {
+      const res = await srv.req('POST', page(o.id), {
+        as: zw.operator,
+        body: part('text', 'x') + '--XyZ--\r\n',
+        headers: { 'Content-Type': ct },
+      });
+      assert.equal(res.status, 400, `${ct}: ${show(res)}`);
+    }
+    const got = await get(o.id);
+    assert.equal(got.status, 'open');
+    assert.deepEqual(got.evidence, []);
+    // A JSON route is untouched: multipart there is still malformed JSON.
+    const json = await srv.req('POST', `/api/v1/rectifications/${o.id}/answer`, { as: zw.operator, body: multipart([]) });
+    expectError(json, 400, 'malformed_json');
+  });
+});

@@ -27,20 +27,27 @@ static bool fe_has(const struct field_errors *fe, const char *field)
     return false;
 }
 
-/* Whether s is missing or only blanks (ASCII or the ideographic space). */
-static bool blank(const char *s)
+/* The order r->id[0], when who may see it (ERR_NOT_FOUND otherwise). */
+static enum err load_visible(struct req *r, struct rect_order *o)
 {
-    while (s && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n' || strncmp(s, "\u3000", 3) == 0))
-        s += strncmp(s, "\u3000", 3) == 0 ? 3 : 1;
-    return !s || !*s;
-}
-
-static enum err load_visible(struct req *r, int64_t id, struct rect_order *o)
-{
-    enum err e = rect_get(r->db, r->a, id, o);
+    enum err e = rect_get(r->db, r->a, r->id[0], o);
     if (e != OK) return e;
     return visible(r->who, o->district_code, o->institution_id) ? OK : ERR_NOT_FOUND;
 }
+
+/* load_visible, then the request's JSON body. */
+static enum err load_with_body(struct req *r, struct rect_order *o, json_t **body)
+{
+    enum err e = load_visible(r, o);
+    return e != OK ? e : req_json(r, body);
+}
+
+/* The optional "version" of a move: the order's version as the client read it (absent or null: no check). */
+#define VERSION_SPEC(d)                                                                                      \
+    {                                                                                                        \
+        .name = "version", .type = JT_INT, .flags = JS_OPTIONAL | JS_NULLABLE, .dst = (d), .min = 1,         \
+        .max = INT64_MAX                                                                                     \
+    }
 
 static json_t *order_json(const struct rect_order *o)
 {
@@ -177,7 +184,7 @@ enum err rect_api_inst_list(struct req *r, struct resp *out)
 enum err rect_api_get(struct req *r, struct resp *out)
 {
     struct rect_order o;
-    enum err e = load_visible(r, r->id[0], &o);
+    enum err e = load_visible(r, &o);
     if (e != OK) return e;
     struct rect_event_row *ev;
     struct rect_evidence_row *files;
@@ -225,7 +232,7 @@ enum err rect_api_order(struct req *r, struct resp *out)
     const char *problem =
         have_deadline && !fe_has(&r->fe, "deadline_on") ? rect_deadline_problem(deadline, today) : NULL;
     if (problem) fe_add(&r->fe, "deadline_on", problem);
-    if (requirement && !fe_has(&r->fe, "requirement") && blank(requirement))
+    if (requirement && !fe_has(&r->fe, "requirement") && rect_blank(requirement))
         fe_add(&r->fe, "requirement", "请填写整改要求");
     if (r->fe.n) return ERR_VALIDATION;
     struct rect_order o;
@@ -238,7 +245,7 @@ enum err rect_api_order(struct req *r, struct resp *out)
 enum err rect_api_evidence_add(struct req *r, struct resp *out)
 {
     struct rect_order o;
-    enum err e = load_visible(r, r->id[0], &o);
+    enum err e = load_visible(r, &o);
     if (e != OK) return e;
     if (r->body_len == 0) {
         fe_add(&r->fe, "body", "文件内容为空");
@@ -277,7 +284,7 @@ static const char *rfc5987(struct arena *a, const char *s)
 enum err rect_api_evidence_get(struct req *r, struct resp *out)
 {
     struct rect_order o;
-    enum err e = load_visible(r, r->id[0], &o);
+    enum err e = load_visible(r, &o);
     if (e != OK) return e;
     struct rect_evidence_row v;
     const void *data = NULL;
@@ -309,10 +316,8 @@ static void each_id(json_t *v, const char *path, int index, struct field_errors 
 enum err rect_api_answer(struct req *r, struct resp *out)
 {
     struct rect_order o;
-    enum err e = load_visible(r, r->id[0], &o);
-    if (e != OK) return e;
     json_t *body;
-    e = req_json(r, &body);
+    enum err e = load_with_body(r, &o, &body);
     if (e != OK) return e;
     json_t *arr = json_object_get(body, "evidence_ids");
     size_t nids = json_is_array(arr) ? json_array_size(arr) : 0;
@@ -328,16 +333,11 @@ enum err rect_api_answer(struct req *r, struct resp *out)
          .ctx = &c,
          .min = 0,
          .max = 20},
-        {.name = "version",
-         .type = JT_INT,
-         .flags = JS_OPTIONAL | JS_NULLABLE,
-         .dst = &version,
-         .min = 1,
-         .max = INT64_MAX},
+        VERSION_SPEC(&version),
         JS_END,
     };
     if (!jspec_parse(body, spec, "", &r->fe)) return ERR_VALIDATION;
-    e = rect_answer(r->db, r->a, r->who, o.id, text, c.ids, (int)nids, version, &r->fe, &o);
+    e = rect_answer(r->db, r->a, r->who, o.id, text, c.ids, (int)nids, NULL, 0, version, &r->fe, &o);
     if (e != OK) return e;
     return resp_json(r, out, 200, order_json(&o));
 }
@@ -346,10 +346,8 @@ enum err rect_api_answer(struct req *r, struct resp *out)
 enum err rect_api_verify(struct req *r, struct resp *out)
 {
     struct rect_order o;
-    enum err e = load_visible(r, r->id[0], &o);
-    if (e != OK) return e;
     json_t *body;
-    e = req_json(r, &body);
+    enum err e = load_with_body(r, &o, &body);
     if (e != OK) return e;
     static const char *const decisions[] = {"accept", "reopen", NULL};
     int decision = -1;
@@ -364,12 +362,7 @@ enum err rect_api_verify(struct req *r, struct resp *out)
          .min = 0,
          .max = 2000},
         {.name = "deadline_on", .type = JT_DATE, .flags = JS_OPTIONAL | JS_NULLABLE, .dst = &deadline},
-        {.name = "version",
-         .type = JT_INT,
-         .flags = JS_OPTIONAL | JS_NULLABLE,
-         .dst = &version,
-         .min = 1,
-         .max = INT64_MAX},
+        VERSION_SPEC(&version),
         JS_END,
     };
     jspec_parse(body, spec, "", &r->fe);
@@ -377,7 +370,7 @@ enum err rect_api_verify(struct req *r, struct resp *out)
     /* What the store would refuse besides, for the fields the validator let through: one answer, every field.
      */
     if (event == REV_REOPEN) {
-        if (!fe_has(&r->fe, "text") && blank(text)) fe_add(&r->fe, "text", "退回重新整改时必须说明理由");
+        if (!fe_has(&r->fe, "text") && rect_blank(text)) fe_add(&r->fe, "text", "退回重新整改时必须说明理由");
         if (!fe_has(&r->fe, "deadline_on")) {
             const char *problem =
                 deadline ? rect_deadline_problem(deadline, clock_day_of(clock_now())) : "请填写新的整改期限";

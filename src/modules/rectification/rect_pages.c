@@ -1,11 +1,12 @@
 /* Rectification (整改) pages: the operator's orders with an answer form, the officials' and inspectors' list
  * with overdue and escalation, one order with its history and the verification form, and the order form for
- * a finding. Forms post urlencoded bodies into the same store functions as the API, so both paths share one
- * set of rules. Evidence files are uploaded through the API (POST /api/v1/rectifications/{id}/evidence: a
- * plain HTML form cannot send a raw file body, and the server parses urlencoded forms only); the answer form
- * attaches the files uploaded so far. */
+ * a finding. Forms post into the same store functions as the API, so both paths share one set of rules. The
+ * answer form is multipart/form-data: its evidence files are stored exactly as the API stores them
+ * (rect_evidence_add, which sniffs the bytes) and attached to the answer together with the files uploaded
+ * before through POST /api/v1/rectifications/{id}/evidence. */
 #include "core/clock.h"
 #include "html/layout.h"
+#include "modules/filing/filing.h" /* attachment_sniff */
 #include "modules/institution/inst.h"
 #include "modules/rectification/rectification.h"
 
@@ -64,16 +65,6 @@ static void level_cell(struct html *h, const struct rect_order *o)
         html_lit(h, "<span class=\"badge warn\">县级督办</span>");
     else
         html_lit(h, "—");
-}
-
-static void problem_box(struct html *h, struct req *r, enum err problem)
-{
-    if (problem == OK) return;
-    html_lit(h, "<div class=\"errors\" role=\"alert\"><p>");
-    html_text(h, r->error_detail ? r->error_detail : err_message_zh(problem));
-    html_lit(h, "</p>");
-    page_field_errors(h, &r->fe);
-    html_lit(h, "</div>\n");
 }
 
 /* The finding an order is about: severity, clause, description, the day it was found. */
@@ -144,10 +135,19 @@ static void events_table(struct html *h, const struct rect_event_row *ev, int n)
 
 /* ---- The operator's orders ---- */
 
+/* The first message fe holds for field, or NULL. */
+static const char *field_error(const struct field_errors *fe, const char *field)
+{
+    for (int i = 0; i < fe->n; i++)
+        if (strcmp(fe->items[i].field, field) == 0) return fe->items[i].message;
+    return NULL;
+}
+
 static void answer_form(struct html *h, struct req *r, const struct rect_order *o,
                         const struct rect_evidence_row *v, int nv, bool keep)
 {
-    html_lit(h, "<form class=\"panel\" method=\"post\" action=\"/operator/rectifications/");
+    html_lit(h, "<form class=\"panel\" method=\"post\" enctype=\"multipart/form-data\" "
+                "action=\"/operator/rectifications/");
     html_int(h, o->id);
     html_lit(h, "/answer\">\n");
     page_csrf(h, r);
@@ -179,11 +179,31 @@ static void answer_form(struct html *h, struct req *r, const struct rect_order *
         }
         html_lit(h, "</div></fieldset>\n");
     }
-    html_lit(h, "<p class=\"meta\">证明材料（PDF、JPEG 或 PNG，每个不超过 10 MB）通过接口 "
-                "<code>POST /api/v1/rectifications/");
-    html_int(h, o->id);
-    html_lit(h, "/evidence</code> 上传后，会在此列出并随答复提交。</p>\n"
-                "<button type=\"submit\">提交整改答复</button>\n</form>\n");
+    const char *id = arena_printf(r->a, "evidence-%lld", (long long)o->id);
+    const char *hint = arena_printf(r->a, "evidence-%lld-hint", (long long)o->id);
+    const char *error = keep ? field_error(&r->fe, "evidence") : NULL;
+    html_lit(h, "<div class=\"field\"><label");
+    html_attr(h, "for", id);
+    html_lit(h, ">整改佐证材料（PDF、JPG、PNG）</label><input type=\"file\" name=\"evidence\" multiple "
+                "accept=\"application/pdf,image/jpeg,image/png\"");
+    html_attr(h, "id", id);
+    if (error) {
+        html_lit(h, " aria-invalid=\"true\"");
+        html_attr(h, "aria-describedby", arena_printf(r->a, "%s-error %s", id, hint));
+    } else {
+        html_attr(h, "aria-describedby", hint);
+    }
+    html_lit(h, "><span class=\"meta\"");
+    html_attr(h, "id", hint);
+    html_lit(h, ">可选多个文件，合计不超过 10 MB；按文件内容判断类型。</span>");
+    if (error) {
+        html_lit(h, "<span class=\"field-error\"");
+        html_attr(h, "id", arena_printf(r->a, "%s-error", id));
+        html_lit(h, ">");
+        html_text(h, error);
+        html_lit(h, "</span>");
+    }
+    html_lit(h, "</div>\n<button type=\"submit\">提交整改答复</button>\n</form>\n");
 }
 
 static enum err render_operator(struct req *r, struct resp *out, unsigned status, enum err problem,
@@ -202,7 +222,7 @@ static enum err render_operator(struct req *r, struct resp *out, unsigned status
     struct html h = {.b = BUF_INIT};
     page_begin(&h, r, "整改通知");
     html_lit(&h, "<h1>整改通知</h1>\n");
-    problem_box(&h, r, problem);
+    page_problem_box(&h, r, problem, NULL);
     const char *done = req_query(r, "answered");
     if (done && problem == OK)
         html_lit(&h, "<p class=\"notice\" role=\"status\">整改答复已提交，等待检查人员验收。</p>\n");
@@ -276,6 +296,37 @@ static int form_ids(struct req *r, int64_t **ids)
     return n;
 }
 
+/* The files posted in the answer form's evidence input, with their sniffed media types; a file input left
+ * empty (no name, no bytes) is not a file. Every bad file goes into r->fe under "evidence"; returns
+ * ERR_UNSUPPORTED_MEDIA (415) when one is not PDF, JPEG or PNG, else ERR_VALIDATION (422) for an empty one,
+ * else OK. Nothing is stored here. */
+static enum err posted_evidence(struct req *r, const struct req_file ***files, const char ***media, int *n)
+{
+    enum err e = OK;
+    *n = 0;
+    *files = arena_alloc(r->a, (size_t)(r->nfiles ? r->nfiles : 1) * sizeof **files);
+    *media = arena_alloc(r->a, (size_t)(r->nfiles ? r->nfiles : 1) * sizeof **media);
+    for (int i = 0; i < r->nfiles; i++) {
+        const struct req_file *f = &r->files[i];
+        if (strcmp(f->name, "evidence") != 0 || (!*f->filename && f->len == 0)) continue;
+        const char *m = attachment_sniff(f->data, f->len);
+        /* Named in messages as it would be stored: the last path component, at most 100 characters. */
+        const char *shown = rect_evidence_filename(r->a, f->filename, m);
+        if (f->len == 0) {
+            fe_add(&r->fe, "evidence", arena_printf(r->a, "文件“%s”内容为空", shown));
+            if (e == OK) e = ERR_VALIDATION;
+        } else if (!m) {
+            fe_add(&r->fe, "evidence",
+                   arena_printf(r->a, "文件“%s”不是 PDF、JPEG 或 PNG（按文件内容判断）", shown));
+            e = ERR_UNSUPPORTED_MEDIA;
+        }
+        (*files)[*n] = f;
+        (*media)[*n] = m;
+        (*n)++;
+    }
+    return e;
+}
+
 enum err page_rect_operator_post(struct req *r, struct resp *out)
 {
     struct rect_order o;
@@ -283,19 +334,28 @@ enum err page_rect_operator_post(struct req *r, struct resp *out)
     if (e != OK) return e;
     if (o.institution_id != r->who->institution_id) return ERR_NOT_FOUND;
     int64_t *ids, version = 0;
-    int nids = form_ids(r, &ids);
+    int nids = form_ids(r, &ids), nfiles = 0;
+    const struct req_file **files;
+    const char **media;
     if (!page_parse_int(req_form(r, "version"), 1, INT64_MAX, 0, &version)) version = 0;
-    if (nids > 20) {
-        fe_add(&r->fe, "evidence_ids", "一次最多提交 20 份证明材料");
-        e = ERR_VALIDATION;
-    } else {
-        e = rect_answer(r->db, r->a, r->who, o.id, req_form(r, "text"), ids, nids, version, &r->fe, &o);
+    e = posted_evidence(r, &files, &media, &nfiles);
+    if (nids + nfiles > 20) {
+        fe_add(&r->fe, nfiles ? "evidence" : "evidence_ids", "一次最多提交 20 份证明材料");
+        if (e == OK) e = ERR_VALIDATION;
     }
+    /* The files are stored with the answer, in its transaction: a refused answer keeps none of them. */
+    struct rect_upload *uploads = arena_alloc(r->a, (size_t)(nfiles ? nfiles : 1) * sizeof *uploads);
+    for (int i = 0; i < nfiles && e == OK; i++)
+        e = rect_upload_prepare(r->a, rect_evidence_filename(r->a, files[i]->filename, media[i]),
+                                files[i]->data, files[i]->len, &uploads[i]);
+    if (e == OK)
+        e = rect_answer(r->db, r->a, r->who, o.id, req_form(r, "text"), ids, nids, uploads, nfiles, version,
+                        &r->fe, &o);
     if (e == OK)
         return resp_redirect(r, out,
                              arena_printf(r->a, "/operator/rectifications?answered=%lld#order-%lld",
                                           (long long)o.id, (long long)o.id));
-    if (e == ERR_VALIDATION || e == ERR_STATE || e == ERR_CONFLICT)
+    if (e == ERR_VALIDATION || e == ERR_STATE || e == ERR_CONFLICT || e == ERR_UNSUPPORTED_MEDIA)
         return render_operator(r, out, err_status(e), e, o.id);
     return e;
 }
@@ -453,7 +513,7 @@ static enum err render_new(struct req *r, struct resp *out, unsigned status, enu
     struct html h = {.b = BUF_INIT};
     page_begin(&h, r, "下达整改通知");
     html_lit(&h, "<p><a href=\"/dash/rectifications\">← 整改督办</a></p>\n<h1>下达整改通知</h1>\n");
-    problem_box(&h, r, problem);
+    page_problem_box(&h, r, problem, NULL);
     html_lit(&h, "<dl class=\"facts\">\n<dt>机构</dt><dd>");
     html_text(&h, f.institution_name);
     html_lit(&h, "</dd>\n");
@@ -577,7 +637,7 @@ static enum err render_detail(struct req *r, struct resp *out, unsigned status, 
     html_lit(&h, " · 整改通知 #");
     html_int(&h, o.id);
     html_lit(&h, "</h1>\n");
-    problem_box(&h, r, problem);
+    page_problem_box(&h, r, problem, NULL);
     /* The registry page is for officials; inspectors get the name alone. */
     bool link = r->who->role & ROLES_OFFICIALS;
     html_lit(&h, "<dl class=\"facts\">\n<dt>机构</dt><dd>");

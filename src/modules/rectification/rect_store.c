@@ -32,9 +32,10 @@ int64_t rect_city_days(struct db *db)
     return v < 0 ? RECT_DEFAULT_CITY_DAYS : v;
 }
 
-static void read_order(struct db_rows *r, struct arena *a, int64_t today, int64_t city_days,
-                       struct rect_order *o)
+/* The columns of ORDER_COLS into a struct rect_order; the escalation is left to order_escalate. */
+static void read_order(struct db_rows *r, struct arena *a, void *item)
 {
+    struct rect_order *o = item;
     memset(o, 0, sizeof *o);
     o->id = db_int(r, 0);
     o->finding_id = db_int(r, 1);
@@ -57,6 +58,10 @@ static void read_order(struct db_rows *r, struct arena *a, int64_t today, int64_
     o->clause = db_text_dup(r, 18, a);
     o->finding_description = db_text_dup(r, 19, a);
     o->found_on = db_int(r, 20);
+}
+
+static void order_escalate(struct rect_order *o, int64_t today, int64_t city_days)
+{
     int st = rect_status_from_name(o->status);
     o->days_overdue = rect_days_overdue(st, o->deadline_on, today);
     o->overdue = o->days_overdue > 0;
@@ -67,13 +72,8 @@ static enum err order_read(struct db *db, struct arena *a, int64_t id, int64_t t
                            struct rect_order *out)
 {
     struct db_val v[] = {DBV_INT(id)};
-    struct db_rows *r = NULL;
-    enum err e = db_query(db, "SELECT " ORDER_COLS ORDER_FROM "WHERE o.id = $1", v, 1, &r);
-    if (e != OK) return e;
-    int k = db_next(r);
-    if (k == 1) read_order(r, a, today, city_days, out);
-    e = k == 1 ? OK : k == 0 ? ERR_NOT_FOUND : db_rows_err(r);
-    db_done(r);
+    enum err e = db_get_one(db, a, "SELECT " ORDER_COLS ORDER_FROM "WHERE o.id = $1", v, 1, read_order, out);
+    if (e == OK) order_escalate(out, today, city_days);
     return e;
 }
 
@@ -82,37 +82,33 @@ enum err rect_get(struct db *db, struct arena *a, int64_t id, struct rect_order 
     return order_read(db, a, id, clock_day_of(clock_now()), rect_city_days(db), out);
 }
 
+static void read_finding(struct db_rows *r, struct arena *a, void *item)
+{
+    struct rect_finding *f = item;
+    memset(f, 0, sizeof *f);
+    f->id = db_int(r, 0);
+    f->inspection_id = db_int(r, 1);
+    f->institution_id = db_int(r, 2);
+    f->found_on = db_int(r, 3);
+    f->institution_name = db_text_dup(r, 4, a);
+    f->district_code = db_text_dup(r, 5, a);
+    f->department_code = db_text_dup(r, 6, a);
+    f->severity = db_text_dup(r, 7, a);
+    f->clause = db_text_dup(r, 8, a);
+    f->description = db_text_dup(r, 9, a);
+    f->order_id = db_isnull(r, 10) ? 0 : db_int(r, 10);
+}
+
 enum err rect_finding_get(struct db *db, struct arena *a, int64_t finding_id, struct rect_finding *out)
 {
     struct db_val v[] = {DBV_INT(finding_id)};
-    struct db_rows *r = NULL;
-    enum err e =
-        db_query(db,
-                 "SELECT f.id, f.inspection_id, f.institution_id, f.found_on, i.name, i.district_code, "
-                 "s.department_code, f.severity, f.clause, f.description, o.id "
-                 "FROM inspection_findings f JOIN inspections s ON s.id = f.inspection_id "
-                 "JOIN institutions i ON i.id = f.institution_id "
-                 "LEFT JOIN rectification_orders o ON o.finding_id = f.id WHERE f.id = $1",
-                 v, 1, &r);
-    if (e != OK) return e;
-    int k = db_next(r);
-    if (k == 1) {
-        memset(out, 0, sizeof *out);
-        out->id = db_int(r, 0);
-        out->inspection_id = db_int(r, 1);
-        out->institution_id = db_int(r, 2);
-        out->found_on = db_int(r, 3);
-        out->institution_name = db_text_dup(r, 4, a);
-        out->district_code = db_text_dup(r, 5, a);
-        out->department_code = db_text_dup(r, 6, a);
-        out->severity = db_text_dup(r, 7, a);
-        out->clause = db_text_dup(r, 8, a);
-        out->description = db_text_dup(r, 9, a);
-        out->order_id = db_isnull(r, 10) ? 0 : db_int(r, 10);
-    }
-    e = k == 1 ? OK : k == 0 ? ERR_NOT_FOUND : db_rows_err(r);
-    db_done(r);
-    return e;
+    return db_get_one(db, a,
+                      "SELECT f.id, f.inspection_id, f.institution_id, f.found_on, i.name, i.district_code, "
+                      "s.department_code, f.severity, f.clause, f.description, o.id "
+                      "FROM inspection_findings f JOIN inspections s ON s.id = f.inspection_id "
+                      "JOIN institutions i ON i.id = f.institution_id "
+                      "LEFT JOIN rectification_orders o ON o.finding_id = f.id WHERE f.id = $1",
+                      v, 1, read_finding, out);
 }
 
 /* $1 district, $2 institution (0 any), $3 status, $4 overdue flag, $5 today, $6 county-level flag,
@@ -149,56 +145,41 @@ enum err rect_list(struct db *db, struct arena *a, const struct rect_filter *f, 
                               "o.institution_id " LIST_WHERE,
                               v, 8, total);
     if (e != OK) return e;
-    *items = arena_zalloc(a, RECT_PER_PAGE * sizeof **items);
-    struct db_rows *r = NULL;
-    e = db_query(
-        db, "SELECT " ORDER_COLS ORDER_FROM LIST_WHERE "ORDER BY o.deadline_on, o.id LIMIT $9 OFFSET $10", v,
-        DB_NPARAMS(v), &r);
-    if (e != OK) return e;
-    int k;
-    while ((k = db_next(r)) == 1 && *n < RECT_PER_PAGE)
-        read_order(r, a, today, city_days, &(*items)[(*n)++]);
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
+    e = db_get_all(
+        db, a, "SELECT " ORDER_COLS ORDER_FROM LIST_WHERE "ORDER BY o.deadline_on, o.id LIMIT $9 OFFSET $10",
+        v, DB_NPARAMS(v), read_order, sizeof **items, RECT_PER_PAGE, (void **)items, n);
+    for (int i = 0; i < *n; i++)
+        order_escalate(&(*items)[i], today, city_days);
     return e;
+}
+
+static void read_event(struct db_rows *r, struct arena *a, void *item)
+{
+    struct rect_event_row *t = item;
+    t->id = db_int(r, 0);
+    t->at = db_int(r, 1);
+    t->deadline_on = db_isnull(r, 2) ? 0 : db_int(r, 2);
+    t->event = db_text_dup(r, 3, a);
+    t->text = db_text_dup(r, 4, a);
+    t->by_name = db_isnull(r, 5) ? "system" : db_text_dup(r, 5, a);
 }
 
 enum err rect_events(struct db *db, struct arena *a, int64_t order_id, struct rect_event_row **items, int *n)
 {
     struct db_val v[] = {DBV_INT(order_id)};
-    int64_t count = 0;
-    *items = NULL;
-    *n = 0;
-    enum err e =
-        db_int_query(db, "SELECT COUNT(*) FROM rectification_events WHERE order_id = $1", v, 1, &count);
-    if (e != OK) return e;
-    *items = arena_zalloc(a, (size_t)(count ? count : 1) * sizeof **items);
-    struct db_rows *r = NULL;
-    e = db_query(db,
-                 "SELECT e.id, e.at, e.deadline_on, e.event, e.text, u.username FROM rectification_events e "
-                 "LEFT JOIN users u ON u.id = e.by_user WHERE e.order_id = $1 ORDER BY e.id",
-                 v, 1, &r);
-    if (e != OK) return e;
-    int k;
-    while ((k = db_next(r)) == 1 && *n < count) {
-        struct rect_event_row *t = &(*items)[(*n)++];
-        t->id = db_int(r, 0);
-        t->at = db_int(r, 1);
-        t->deadline_on = db_isnull(r, 2) ? 0 : db_int(r, 2);
-        t->event = db_text_dup(r, 3, a);
-        t->text = db_text_dup(r, 4, a);
-        t->by_name = db_isnull(r, 5) ? "system" : db_text_dup(r, 5, a);
-    }
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
-    return e;
+    return db_get_all(
+        db, a,
+        "SELECT e.id, e.at, e.deadline_on, e.event, e.text, u.username FROM rectification_events e "
+        "LEFT JOIN users u ON u.id = e.by_user WHERE e.order_id = $1 ORDER BY e.id",
+        v, 1, read_event, sizeof **items, 0, (void **)items, n);
 }
 
 #define EVIDENCE_COLS "v.id, v.event_id, v.uploaded_at, fl.size, v.sha256, v.filename, fl.media_type"
 #define EVIDENCE_FROM " FROM rectification_evidence v JOIN files fl ON fl.sha256 = v.sha256 "
 
-static void read_evidence(struct db_rows *r, struct arena *a, struct rect_evidence_row *t)
+static void read_evidence(struct db_rows *r, struct arena *a, void *item)
 {
+    struct rect_evidence_row *t = item;
     t->id = db_int(r, 0);
     t->event_id = db_isnull(r, 1) ? 0 : db_int(r, 1);
     t->uploaded_at = db_int(r, 2);
@@ -212,47 +193,40 @@ enum err rect_evidence(struct db *db, struct arena *a, int64_t order_id, struct 
                        int *n)
 {
     struct db_val v[] = {DBV_INT(order_id)};
-    int64_t count = 0;
-    *items = NULL;
-    *n = 0;
-    enum err e =
-        db_int_query(db, "SELECT COUNT(*) FROM rectification_evidence WHERE order_id = $1", v, 1, &count);
-    if (e != OK) return e;
-    *items = arena_zalloc(a, (size_t)(count ? count : 1) * sizeof **items);
-    struct db_rows *r = NULL;
-    e = db_query(db, "SELECT " EVIDENCE_COLS EVIDENCE_FROM "WHERE v.order_id = $1 ORDER BY v.id", v, 1, &r);
-    if (e != OK) return e;
-    int k;
-    while ((k = db_next(r)) == 1 && *n < count)
-        read_evidence(r, a, &(*items)[(*n)++]);
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
-    return e;
+    return db_get_all(db, a, "SELECT " EVIDENCE_COLS EVIDENCE_FROM "WHERE v.order_id = $1 ORDER BY v.id", v,
+                      1, read_evidence, sizeof **items, 0, (void **)items, n);
+}
+
+/* An evidence row with its bytes (EVIDENCE_COLS, then fl.data). */
+struct evidence_file {
+    struct rect_evidence_row row;
+    const void *data;
+};
+
+static void read_evidence_file(struct db_rows *r, struct arena *a, void *item)
+{
+    struct evidence_file *f = item;
+    read_evidence(r, a, &f->row);
+    size_t len = 0;
+    const void *p = db_blob(r, 7, &len);
+    void *copy = arena_alloc(a, len ? len : 1);
+    if (len) memcpy(copy, p, len);
+    f->data = copy;
+    f->row.size = (int64_t)len;
 }
 
 enum err rect_evidence_get(struct db *db, struct arena *a, int64_t order_id, int64_t evidence_id,
                            struct rect_evidence_row *out, const void **data)
 {
     struct db_val v[] = {DBV_INT(order_id), DBV_INT(evidence_id)};
-    struct db_rows *r = NULL;
-    enum err e =
-        db_query(db, "SELECT " EVIDENCE_COLS ", fl.data" EVIDENCE_FROM "WHERE v.order_id = $1 AND v.id = $2",
-                 v, 2, &r);
+    struct evidence_file f;
+    enum err e = db_get_one(
+        db, a, "SELECT " EVIDENCE_COLS ", fl.data" EVIDENCE_FROM "WHERE v.order_id = $1 AND v.id = $2", v, 2,
+        read_evidence_file, &f);
     if (e != OK) return e;
-    int k = db_next(r);
-    if (k == 1) {
-        memset(out, 0, sizeof *out);
-        read_evidence(r, a, out);
-        size_t len = 0;
-        const void *p = db_blob(r, 7, &len);
-        void *copy = arena_alloc(a, len ? len : 1);
-        if (len) memcpy(copy, p, len);
-        *data = copy;
-        out->size = (int64_t)len;
-    }
-    e = k == 1 ? OK : k == 0 ? ERR_NOT_FOUND : db_rows_err(r);
-    db_done(r);
-    return e;
+    *out = f.row;
+    *data = f.data;
+    return OK;
 }
 
 /* ---- Moves --------------------------------------------------------------------------------------------- */
@@ -269,6 +243,8 @@ struct rect_op {
     const char *text; /* requirement (order), description (answer), note or reason (verify) */
     const int64_t *ids;
     int nids;
+    const struct rect_upload *uploads; /* answer: files to store as evidence and hand in with it */
+    int nuploads;
     int64_t expected_version;
     int64_t now, today;
     int64_t event_id; /* out */
@@ -345,7 +321,7 @@ static enum err order_tx(struct db *db, void *p)
 
 /* Reads the order inside the transaction and checks the move: visibility for operators (another
  * institution's order is not found), role, supervision rights, status and version. */
-static enum err load_for_move(struct db *db, struct rect_op *c, struct rect_order *o, int *from, int *to)
+static enum err load_for_move(struct db *db, struct rect_op *c, struct rect_order *o, int *to)
 {
     enum err e = order_read(db, c->a, c->order_id, c->today, 0, o);
     if (e != OK) return e;
@@ -355,28 +331,80 @@ static enum err load_for_move(struct db *db, struct rect_op *c, struct rect_orde
     if (c->who && role != ROLE_OPERATOR &&
         !rect_may_supervise(role, c->who->district, c->who->department, o->district_code, o->department_code))
         return ERR_FORBIDDEN;
-    *from = rect_status_from_name(o->status);
-    e = rect_check(*from, c->event, role, to);
+    e = rect_check(rect_status_from_name(o->status), c->event, role, to);
     if (e != OK) return e;
     if (c->expected_version && c->expected_version != o->version) return ERR_CONFLICT;
     return OK;
+}
+
+/* The end of a move of order o to status to: the UPDATE v (its $1 the order's id, its last parameter the
+ * version read by load_for_move, so a concurrent move makes it change nothing: ERR_CONFLICT), then the audit
+ * entry with the order's deadline after the move. */
+static enum err finish_move(struct db *db, struct rect_op *c, const struct rect_order *o, int to,
+                            int64_t deadline_on, const char *sql, const struct db_val *v, int nv)
+{
+    enum err e = db_exec(db, sql, v, nv);
+    if (e != OK) return e;
+    if (db_changes(db) != 1) return ERR_CONFLICT;
+    return audit_move(db, c, o->id, o->status, rect_status_names[to], deadline_on);
+}
+
+/* Store one evidence file of order_id (bytes once per SHA-256 in files) inside the caller's transaction,
+ * with its audit entry; *id gets the evidence row. */
+static enum err insert_evidence(struct db *db, const struct rect_op *op, int64_t order_id,
+                                const struct rect_upload *u, int64_t *id)
+{
+    struct db_val file[] = {DBV_TEXT(u->sha256), DBV_TEXT(u->media_type), DBV_INT((int64_t)u->n),
+                            DBV_BLOB(u->p, u->n), DBV_INT(op->now)};
+    enum err e =
+        db_exec(db,
+                "INSERT INTO files (sha256, media_type, size, data, created_at) VALUES ($1, $2, $3, $4, "
+                "$5) ON CONFLICT (sha256) DO NOTHING",
+                file, DB_NPARAMS(file));
+    if (e != OK) return e;
+    struct db_val v[] = {DBV_INT(order_id), DBV_TEXT(u->sha256), DBV_TEXT(u->filename), DBV_INT(op->now),
+                         op->who ? DBV_INT(op->who->user_id) : DBV_NULL};
+    e = db_int_query(
+        db,
+        "INSERT INTO rectification_evidence (order_id, sha256, filename, uploaded_at, uploaded_by) "
+        "VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        v, DB_NPARAMS(v), id);
+    if (e != OK) return e;
+    json_t *after = json_pack("{s:I, s:s, s:s, s:I}", "evidence_id", (json_int_t)*id, "media_type",
+                              u->media_type, "sha256", u->sha256, "size", (json_int_t)u->n);
+    return audit_append(db, op->who, "rectification.evidence", "rectification", order_id, NULL,
+                        json_text(op->a, after));
 }
 
 static enum err answer_tx(struct db *db, void *p)
 {
     struct rect_op *c = p;
     struct rect_order o;
-    int from, to;
-    enum err e = load_for_move(db, c, &o, &from, &to);
+    int to;
+    enum err e = load_for_move(db, c, &o, &to);
     if (e != OK) return e;
+    /* Files sent with the answer are stored in the same transaction, so a refused answer keeps none. */
+    const int64_t *ids = c->ids;
+    int nids = c->nids;
+    if (c->nuploads) {
+        int64_t *all = arena_alloc(c->a, (size_t)(c->nids + c->nuploads) * sizeof *all);
+        for (int i = 0; i < c->nids; i++)
+            all[i] = c->ids[i];
+        for (int i = 0; i < c->nuploads; i++) {
+            e = insert_evidence(db, c, o.id, &c->uploads[i], &all[c->nids + i]);
+            if (e != OK) return e;
+        }
+        ids = all;
+        nids += c->nuploads;
+    }
     /* Every evidence id must be this order's and not yet part of an answer; all bad ones are reported. */
-    for (int i = 0; i < c->nids; i++) {
+    for (int i = 0; i < nids; i++) {
         bool dup = false;
         for (int j = 0; j < i; j++)
-            dup |= c->ids[j] == c->ids[i];
+            dup |= ids[j] == ids[i];
         int64_t found = 0;
         if (!dup) {
-            struct db_val v[] = {DBV_INT(c->ids[i]), DBV_INT(o.id)};
+            struct db_val v[] = {DBV_INT(ids[i]), DBV_INT(o.id)};
             e = db_int_query(db,
                              "SELECT COUNT(*) FROM rectification_evidence WHERE id = $1 AND order_id = $2 "
                              "AND event_id IS NULL",
@@ -391,27 +419,24 @@ static enum err answer_tx(struct db *db, void *p)
     c->deadline_on = 0;
     e = add_event(db, c, o.id);
     if (e != OK) return e;
-    for (int i = 0; i < c->nids; i++) {
-        struct db_val v[] = {DBV_INT(c->ids[i]), DBV_INT(c->event_id)};
+    for (int i = 0; i < nids; i++) {
+        struct db_val v[] = {DBV_INT(ids[i]), DBV_INT(c->event_id)};
         e = db_exec(db, "UPDATE rectification_evidence SET event_id = $2 WHERE id = $1", v, 2);
         if (e != OK) return e;
     }
     struct db_val v[] = {DBV_INT(o.id), DBV_TEXT(rect_status_names[to]), DBV_INT(c->now), DBV_INT(o.version)};
-    e = db_exec(db,
-                "UPDATE rectification_orders SET status = $2, answered_at = $3, updated_at = $3, "
-                "version = version + 1 WHERE id = $1 AND version = $4",
-                v, DB_NPARAMS(v));
-    if (e != OK) return e;
-    if (db_changes(db) != 1) return ERR_CONFLICT;
-    return audit_move(db, c, o.id, o.status, rect_status_names[to], o.deadline_on);
+    return finish_move(db, c, &o, to, o.deadline_on,
+                       "UPDATE rectification_orders SET status = $2, answered_at = $3, updated_at = $3, "
+                       "version = version + 1 WHERE id = $1 AND version = $4",
+                       v, DB_NPARAMS(v));
 }
 
 static enum err verify_tx(struct db *db, void *p)
 {
     struct rect_op *c = p;
     struct rect_order o;
-    int from, to;
-    enum err e = load_for_move(db, c, &o, &from, &to);
+    int to;
+    enum err e = load_for_move(db, c, &o, &to);
     if (e != OK) return e;
     bool reopen = c->event == REV_REOPEN;
     if (!reopen) c->deadline_on = 0;
@@ -422,31 +447,39 @@ static enum err verify_tx(struct db *db, void *p)
                          DBV_INT(c->now),   reopen ? DBV_NULL : DBV_INT(c->today),
                          DBV_INT(deadline), DBV_INT(reopen ? 1 : 0),
                          DBV_INT(o.version)};
-    e = db_exec(
-        db,
+    return finish_move(
+        db, c, &o, to, deadline,
         "UPDATE rectification_orders SET status = $2, updated_at = $3, closed_on = $4, deadline_on = $5, "
         "reopened = reopened + $6, version = version + 1 WHERE id = $1 AND version = $7",
         v, DB_NPARAMS(v));
-    if (e != OK) return e;
-    if (db_changes(db) != 1) return ERR_CONFLICT;
-    return audit_move(db, c, o.id, o.status, rect_status_names[to], deadline);
 }
 
-/* A text with only blanks (ASCII or the ideographic space) says nothing: NULL. */
-static const char *nonblank(const char *s)
+/* A move started now by who (NULL: the system), its other fields zero. */
+static struct rect_op op_new(const struct principal *who, struct arena *a, struct field_errors *fe, int event)
 {
-    const char *q = s;
-    while (q && (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n' || strncmp(q, "\u3000", 3) == 0))
-        q += strncmp(q, "\u3000", 3) == 0 ? 3 : 1;
-    return q && *q ? s : NULL;
+    int64_t now = clock_now();
+    return (struct rect_op){
+        .who = who, .a = a, .fe = fe, .event = event, .now = now, .today = clock_day_of(now)};
 }
 
-static enum err run_op(struct db *db, db_tx_fn fn, struct rect_op *c)
+/* Runs the move fn in a transaction, then reads the order it made or moved into *out. */
+static enum err run_op(struct db *db, db_tx_fn fn, struct rect_op *c, struct rect_order *out)
 {
     int before = c->fe->n;
     enum err e = db_tx(db, fn, c);
     if (e != ERR_VALIDATION) c->fe->n = before; /* errors of a retried attempt do not count */
-    return e;
+    if (e != OK) return e;
+    return rect_get(db, c->a, c->order_id, out);
+}
+
+/* A required text of at most TEXT_MAX characters; a problem goes into fe under field. */
+static void need_text(struct field_errors *fe, const char *field, const char *s, const char *missing,
+                      const char *too_long)
+{
+    if (rect_blank(s))
+        fe_add(fe, field, missing);
+    else if (utf8_chars(s) > TEXT_MAX)
+        fe_add(fe, field, too_long);
 }
 
 enum err rect_order_create(struct db *db, struct arena *a, const struct principal *who, int64_t finding_id,
@@ -455,123 +488,17 @@ enum err rect_order_create(struct db *db, struct arena *a, const struct principa
 {
     const char *problem = rect_deadline_problem(deadline_on, today);
     if (problem) fe_add(fe, "deadline_on", problem);
-    if (!nonblank(requirement))
-        fe_add(fe, "requirement", "请填写整改要求");
-    else if (utf8_chars(requirement) > TEXT_MAX)
-        fe_add(fe, "requirement", "整改要求不能超过 2000 字");
+    need_text(fe, "requirement", requirement, "请填写整改要求", "整改要求不能超过 2000 字");
     if (fe->n) return ERR_VALIDATION;
-    int64_t now = clock_now();
-    struct rect_op c = {.who = who,
-                        .a = a,
-                        .fe = fe,
-                        .event = REV_ORDER,
-                        .finding_id = finding_id,
-                        .deadline_on = deadline_on,
-                        .text = requirement,
-                        .now = now,
-                        .today = clock_day_of(now)};
-    enum err e = run_op(db, order_tx, &c);
-    if (e != OK) return e;
-    return rect_get(db, a, c.order_id, out);
+    struct rect_op c = op_new(who, a, fe, REV_ORDER);
+    c.finding_id = finding_id;
+    c.deadline_on = deadline_on;
+    c.text = requirement;
+    return run_op(db, order_tx, &c, out);
 }
 
-enum err rect_answer(struct db *db, struct arena *a, const struct principal *who, int64_t order_id,
-                     const char *text, const int64_t *evidence_ids, int nids, int64_t expected_version,
-                     struct field_errors *fe, struct rect_order *out)
-{
-    if (!nonblank(text))
-        fe_add(fe, "text", "请填写整改情况说明");
-    else if (utf8_chars(text) > TEXT_MAX)
-        fe_add(fe, "text", "整改情况说明不能超过 2000 字");
-    if (fe->n) return ERR_VALIDATION;
-    int64_t now = clock_now();
-    struct rect_op c = {.who = who,
-                        .a = a,
-                        .fe = fe,
-                        .event = REV_ANSWER,
-                        .order_id = order_id,
-                        .text = text,
-                        .ids = evidence_ids,
-                        .nids = nids,
-                        .expected_version = expected_version,
-                        .now = now,
-                        .today = clock_day_of(now)};
-    enum err e = run_op(db, answer_tx, &c);
-    if (e != OK) return e;
-    return rect_get(db, a, order_id, out);
-}
-
-enum err rect_verify(struct db *db, struct arena *a, const struct principal *who, int64_t order_id, int event,
-                     const char *text, int64_t deadline_on, int64_t expected_version, struct field_errors *fe,
-                     struct rect_order *out)
-{
-    int64_t now = clock_now(), today = clock_day_of(now);
-    if (event != REV_ACCEPT && event != REV_REOPEN)
-        fe_add(fe, "decision", "应为 accept（验收通过）或 reopen（退回重新整改）");
-    text = nonblank(text);
-    if (event == REV_REOPEN && !text) fe_add(fe, "text", "退回重新整改时必须说明理由");
-    if (text && utf8_chars(text) > TEXT_MAX) fe_add(fe, "text", "说明不能超过 2000 字");
-    if (event == REV_REOPEN) {
-        const char *problem = deadline_on ? rect_deadline_problem(deadline_on, today) : "请填写新的整改期限";
-        if (problem) fe_add(fe, "deadline_on", problem);
-    }
-    if (fe->n) return ERR_VALIDATION;
-    struct rect_op c = {.who = who,
-                        .a = a,
-                        .fe = fe,
-                        .event = event,
-                        .order_id = order_id,
-                        .deadline_on = deadline_on,
-                        .text = text,
-                        .expected_version = expected_version,
-                        .now = now,
-                        .today = today};
-    enum err e = run_op(db, verify_tx, &c);
-    if (e != OK) return e;
-    return rect_get(db, a, order_id, out);
-}
-
-/* ---- Evidence ------------------------------------------------------------------------------------------ */
-
-struct evidence_ctx {
-    struct rect_op op;
-    const char *filename, *media, *sha;
-    const void *p;
-    size_t n;
-    int64_t id;
-};
-
-static enum err evidence_tx(struct db *db, void *p)
-{
-    struct evidence_ctx *c = p;
-    struct rect_order o;
-    int from, to;
-    /* Evidence belongs to an answer: it may be added while the operator may answer. */
-    enum err e = load_for_move(db, &c->op, &o, &from, &to);
-    if (e != OK) return e;
-    struct db_val file[] = {DBV_TEXT(c->sha), DBV_TEXT(c->media), DBV_INT((int64_t)c->n),
-                            DBV_BLOB(c->p, c->n), DBV_INT(c->op.now)};
-    e = db_exec(db,
-                "INSERT INTO files (sha256, media_type, size, data, created_at) VALUES ($1, $2, $3, $4, $5) "
-                "ON CONFLICT (sha256) DO NOTHING",
-                file, DB_NPARAMS(file));
-    if (e != OK) return e;
-    struct db_val v[] = {DBV_INT(o.id), DBV_TEXT(c->sha), DBV_TEXT(c->filename), DBV_INT(c->op.now),
-                         c->op.who ? DBV_INT(c->op.who->user_id) : DBV_NULL};
-    e = db_int_query(
-        db,
-        "INSERT INTO rectification_evidence (order_id, sha256, filename, uploaded_at, uploaded_by) "
-        "VALUES ($1, $2, $3, $4, $5) RETURNING id",
-        v, DB_NPARAMS(v), &c->id);
-    if (e != OK) return e;
-    json_t *after = json_pack("{s:I, s:s, s:s, s:I}", "evidence_id", (json_int_t)c->id, "media_type",
-                              c->media, "sha256", c->sha, "size", (json_int_t)c->n);
-    return audit_append(db, c->op.who, "rectification.evidence", "rectification", o.id, NULL,
-                        json_text(c->op.a, after));
-}
-
-enum err rect_evidence_add(struct db *db, struct arena *a, const struct principal *who, int64_t order_id,
-                           const char *filename, const void *p, size_t n, struct rect_evidence_row *out)
+enum err rect_upload_prepare(struct arena *a, const char *filename, const void *p, size_t n,
+                             struct rect_upload *out)
 {
     const char *media = attachment_sniff(p, n);
     if (!media) return ERR_UNSUPPORTED_MEDIA;
@@ -579,58 +506,115 @@ enum err rect_evidence_add(struct db *db, struct arena *a, const struct principa
     crypto_hash_sha256(h, p, n);
     char *hex = arena_alloc(a, 65);
     sodium_bin2hex(hex, 65, h, sizeof h);
+    *out = (struct rect_upload){.filename = filename, .media_type = media, .sha256 = hex, .p = p, .n = n};
+    return OK;
+}
+
+enum err rect_answer(struct db *db, struct arena *a, const struct principal *who, int64_t order_id,
+                     const char *text, const int64_t *evidence_ids, int nids,
+                     const struct rect_upload *uploads, int nuploads, int64_t expected_version,
+                     struct field_errors *fe, struct rect_order *out)
+{
+    need_text(fe, "text", text, "请填写整改情况说明", "整改情况说明不能超过 2000 字");
+    if (fe->n) return ERR_VALIDATION;
+    struct rect_op c = op_new(who, a, fe, REV_ANSWER);
+    c.order_id = order_id;
+    c.text = text;
+    c.ids = evidence_ids;
+    c.nids = nids;
+    c.uploads = uploads;
+    c.nuploads = nuploads;
+    c.expected_version = expected_version;
+    return run_op(db, answer_tx, &c, out);
+}
+
+enum err rect_verify(struct db *db, struct arena *a, const struct principal *who, int64_t order_id, int event,
+                     const char *text, int64_t deadline_on, int64_t expected_version, struct field_errors *fe,
+                     struct rect_order *out)
+{
+    struct rect_op c = op_new(who, a, fe, event);
+    if (event != REV_ACCEPT && event != REV_REOPEN)
+        fe_add(fe, "decision", "应为 accept（验收通过）或 reopen（退回重新整改）");
+    if (rect_blank(text)) text = NULL;
+    if (event == REV_REOPEN && !text) fe_add(fe, "text", "退回重新整改时必须说明理由");
+    if (text && utf8_chars(text) > TEXT_MAX) fe_add(fe, "text", "说明不能超过 2000 字");
+    if (event == REV_REOPEN) {
+        const char *problem =
+            deadline_on ? rect_deadline_problem(deadline_on, c.today) : "请填写新的整改期限";
+        if (problem) fe_add(fe, "deadline_on", problem);
+    }
+    if (fe->n) return ERR_VALIDATION;
+    c.order_id = order_id;
+    c.deadline_on = deadline_on;
+    c.text = text;
+    c.expected_version = expected_version;
+    return run_op(db, verify_tx, &c, out);
+}
+
+/* ---- Evidence ------------------------------------------------------------------------------------------ */
+
+struct evidence_ctx {
+    struct rect_op op;
+    struct rect_upload upload;
+    int64_t id;
+};
+
+static enum err evidence_tx(struct db *db, void *p)
+{
+    struct evidence_ctx *c = p;
+    struct rect_order o;
+    int to;
+    /* Evidence belongs to an answer: it may be added while the operator may answer. */
+    enum err e = load_for_move(db, &c->op, &o, &to);
+    if (e != OK) return e;
+    return insert_evidence(db, &c->op, o.id, &c->upload, &c->id);
+}
+
+enum err rect_evidence_add(struct db *db, struct arena *a, const struct principal *who, int64_t order_id,
+                           const char *filename, const void *p, size_t n, struct rect_evidence_row *out)
+{
     struct field_errors fe;
     fe_init(&fe, a);
-    int64_t now = clock_now();
-    struct evidence_ctx c = {
-        .op = {.who = who,
-               .a = a,
-               .fe = &fe,
-               .event = REV_ANSWER,
-               .order_id = order_id,
-               .now = now,
-               .today = clock_day_of(now)},
-        .filename = filename,
-        .media = media,
-        .sha = hex,
-        .p = p,
-        .n = n,
-    };
-    enum err e = db_tx(db, evidence_tx, &c);
+    struct evidence_ctx c = {.op = op_new(who, a, &fe, REV_ANSWER)};
+    enum err e = rect_upload_prepare(a, filename, p, n, &c.upload);
+    if (e != OK) return e;
+    c.op.order_id = order_id;
+    e = db_tx(db, evidence_tx, &c);
     if (e != OK) return e;
     *out = (struct rect_evidence_row){.id = c.id,
-                                      .uploaded_at = now,
+                                      .uploaded_at = c.op.now,
                                       .size = (int64_t)n,
-                                      .sha256 = hex,
+                                      .sha256 = c.upload.sha256,
                                       .filename = filename,
-                                      .media_type = media};
+                                      .media_type = c.upload.media_type};
     return OK;
 }
 
 /* ---- Dashboards ---------------------------------------------------------------------------------------- */
 
+/* Two integer columns into int64_t[2]. */
+static void read_counts(struct db_rows *r, struct arena *a, void *item)
+{
+    (void)a;
+    int64_t *counts = item;
+    counts[0] = db_int(r, 0);
+    counts[1] = db_int(r, 1);
+}
+
 enum err rect_overdue_counts(struct db *db, const char *district, int64_t today, int64_t *county_level,
                              int64_t *city_level)
 {
-    int64_t city_days = rect_city_days(db);
+    int64_t city_days = rect_city_days(db), counts[2] = {0, 0};
     struct db_val v[] = {DBV_TEXT(district), DBV_INT(today), DBV_INT(today - city_days)};
-    struct db_rows *r = NULL;
-    *county_level = *city_level = 0;
-    enum err e = db_query(db,
-                          "SELECT COALESCE(SUM(CASE WHEN o.deadline_on >= $3 THEN 1 ELSE 0 END), 0), "
-                          "COALESCE(SUM(CASE WHEN o.deadline_on < $3 THEN 1 ELSE 0 END), 0) "
-                          "FROM rectification_orders o JOIN institutions i ON i.id = o.institution_id "
-                          "WHERE o.status <> 'accepted' AND o.deadline_on < $2 "
-                          "AND (CAST($1 AS TEXT) IS NULL OR i.district_code = $1)",
-                          v, DB_NPARAMS(v), &r);
-    if (e != OK) return e;
-    int k = db_next(r);
-    if (k == 1) {
-        *county_level = db_int(r, 0);
-        *city_level = db_int(r, 1);
-    }
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
+    enum err e = db_get_one(db, NULL,
+                            "SELECT COALESCE(SUM(CASE WHEN o.deadline_on >= $3 THEN 1 ELSE 0 END), 0), "
+                            "COALESCE(SUM(CASE WHEN o.deadline_on < $3 THEN 1 ELSE 0 END), 0) "
+                            "FROM rectification_orders o JOIN institutions i ON i.id = o.institution_id "
+                            "WHERE o.status <> 'accepted' AND o.deadline_on < $2 "
+                            "AND (CAST($1 AS TEXT) IS NULL OR i.district_code = $1)",
+                            v, DB_NPARAMS(v), read_counts, counts);
+    *county_level = counts[0];
+    *city_level = counts[1];
     return e;
 }
 
@@ -733,35 +717,30 @@ static enum err demo_one(struct db *db, struct demo_ctx *d, int64_t finding_id, 
     return verify_tx(db, &c);
 }
 
+/* A finding without an order, as the demo needs it. */
+struct demo_finding {
+    int64_t id, found_on;
+    const char *severity;
+};
+
+static void read_demo_finding(struct db_rows *r, struct arena *a, void *item)
+{
+    struct demo_finding *f = item;
+    f->id = db_int(r, 0);
+    f->found_on = db_int(r, 1);
+    f->severity = db_text_dup(r, 2, a);
+}
+
 static enum err demo_tx(struct db *db, void *p)
 {
     struct demo_ctx *d = p;
-    struct db_rows *r = NULL;
-    enum err e = db_query(db,
-                          "SELECT f.id, f.found_on, f.severity FROM inspection_findings f "
-                          "LEFT JOIN rectification_orders o ON o.finding_id = f.id WHERE o.id IS NULL "
-                          "ORDER BY f.id",
-                          NULL, 0, &r);
-    if (e != OK) return e;
-    int cap = 64, n = 0, k;
-    struct {
-        int64_t id, found_on;
-        const char *severity;
-    } *rows = arena_alloc(d->a, (size_t)cap * sizeof *rows);
-    while ((k = db_next(r)) == 1) {
-        if (n == cap) {
-            void *bigger = arena_alloc(d->a, (size_t)cap * 2 * sizeof *rows);
-            memcpy(bigger, rows, (size_t)cap * sizeof *rows);
-            rows = bigger;
-            cap *= 2;
-        }
-        rows[n].id = db_int(r, 0);
-        rows[n].found_on = db_int(r, 1);
-        rows[n].severity = db_text_dup(r, 2, d->a);
-        n++;
-    }
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
+    struct demo_finding *rows;
+    int n;
+    enum err e = db_get_all(db, d->a,
+                            "SELECT f.id, f.found_on, f.severity FROM inspection_findings f "
+                            "LEFT JOIN rectification_orders o ON o.finding_id = f.id WHERE o.id IS NULL "
+                            "ORDER BY f.id",
+                            NULL, 0, read_demo_finding, sizeof *rows, 0, (void **)&rows, &n);
     if (e != OK) return e;
     d->orders = 0;
     audit_bulk_begin();

@@ -67,6 +67,10 @@ int64_t rect_days_overdue(int status, int64_t deadline_on, int64_t today);
 #define RECT_FILENAME_MAX 100
 const char *rect_evidence_filename(struct arena *a, const char *given, const char *media_type);
 
+/* Whether s is NULL or only blanks (space, tab, CR, LF or the ideographic space U+3000): such a text says
+ * nothing. Pure. */
+bool rect_blank(const char *s);
+
 /* ---- Store (rect_store.c) ------------------------------------------------------------------------------ */
 
 /* A finding as rectification needs it (strings in the arena). */
@@ -118,7 +122,8 @@ int64_t rect_city_days(struct db *db);
 enum err rect_finding_get(struct db *db, struct arena *a, int64_t finding_id, struct rect_finding *out);
 /* Read an order (escalation computed for today). ERR_NOT_FOUND when absent. */
 enum err rect_get(struct db *db, struct arena *a, int64_t id, struct rect_order *out);
-/* A page of orders matching f, most urgent first (deadline, id), and the total. */
+/* A page of orders matching f, most urgent first (deadline, id), and the total. This list and the two below
+ * are arena arrays, *items NULL when *n is 0. */
 enum err rect_list(struct db *db, struct arena *a, const struct rect_filter *f, struct rect_order **items,
                    int *n, int64_t *total);
 /* The history of an order, oldest first, and its evidence files. */
@@ -141,11 +146,23 @@ enum err rect_evidence_add(struct db *db, struct arena *a, const struct principa
 /* One evidence file with its bytes (*data in the arena). ERR_NOT_FOUND unless it belongs to order_id. */
 enum err rect_evidence_get(struct db *db, struct arena *a, int64_t order_id, int64_t evidence_id,
                            struct rect_evidence_row *out, const void **data);
-/* The operator's answer: text and the ids of evidence uploaded for this order and not yet answered with
- * (a bad id goes into fe as evidence_ids[i] → ERR_VALIDATION). expected_version 0 skips the version check
+/* A file to be stored as evidence: its bytes (not copied), sniffed media type and SHA-256 (hex). */
+struct rect_upload {
+    const char *filename, *media_type, *sha256;
+    const void *p;
+    size_t n;
+};
+/* Sniff and hash a file for rect_answer (hex in a). ERR_UNSUPPORTED_MEDIA unless PDF, JPEG or PNG. filename
+ * is sanitised by the caller. Pure apart from the arena. */
+enum err rect_upload_prepare(struct arena *a, const char *filename, const void *p, size_t n,
+                             struct rect_upload *out);
+/* The operator's answer: text, the ids of evidence uploaded for this order and not yet answered with (a bad
+ * id goes into fe as evidence_ids[i] → ERR_VALIDATION), and files sent with the answer (stored as evidence
+ * in the same transaction: a refused answer keeps none of them). expected_version 0 skips the version check
  * (ERR_CONFLICT when stale). */
 enum err rect_answer(struct db *db, struct arena *a, const struct principal *who, int64_t order_id,
-                     const char *text, const int64_t *evidence_ids, int nids, int64_t expected_version,
+                     const char *text, const int64_t *evidence_ids, int nids,
+                     const struct rect_upload *uploads, int nuploads, int64_t expected_version,
                      struct field_errors *fe, struct rect_order *out);
 /* Verification: event REV_ACCEPT (closed_on = today) or REV_REOPEN (text required, a new deadline, reopened
  * += 1). */
