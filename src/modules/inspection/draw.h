@@ -139,5 +139,9 @@ enum err draw_api_public_list(struct req *r, struct resp *out); /* GET /api/v1/p
 enum err draw_api_public_get(struct req *r, struct resp *out);  /* GET /api/v1/public/draws/{id} */
 enum err draw_page_list(struct req *r, struct resp *out);       /* GET /draws */
 enum err draw_page_get(struct req *r, struct resp *out);        /* GET /draws/{id} */
+/* For the list handlers: the draws ?before=<id> asks for (older than that id; from the newest when absent),
+ * at most limit, of district (NULL: all; see draw_list). A bad before adds to r->fe and returns
+ * ERR_VALIDATION. Strings in r->a. */
+enum err draw_list_before(struct req *r, const char *district, int limit, struct draw_row **items, int *n);
 
 #endif

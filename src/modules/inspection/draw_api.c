@@ -162,17 +162,21 @@ enum err draw_api_create(struct req *r, struct resp *out)
     return resp_json(r, out, 201, draw_json(&d));
 }
 
-/* ?before=<id>: the page of draws older than that id. */
-static enum err list_json(struct req *r, struct resp *out, const char *district)
+enum err draw_list_before(struct req *r, const char *district, int limit, struct draw_row **items, int *n)
 {
     int64_t before = 0;
     if (!page_parse_int(req_query(r, "before"), 1, INT64_MAX, 0, &before)) {
         fe_add(&r->fe, "before", "应为正整数");
         return ERR_VALIDATION;
     }
+    return draw_list(r->db, r->a, district, before, limit, items, n);
+}
+
+static enum err list_json(struct req *r, struct resp *out, const char *district)
+{
     struct draw_row *items;
     int n;
-    enum err e = draw_list(r->db, r->a, district, before, DRAW_LIST_LIMIT, &items, &n);
+    enum err e = draw_list_before(r, district, DRAW_LIST_LIMIT, &items, &n);
     if (e != OK) return e;
     json_t *arr = json_array();
     for (int i = 0; i < n; i++)

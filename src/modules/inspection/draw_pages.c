@@ -18,14 +18,9 @@ static void district_label(struct html *h, const struct draw_row *d)
 
 enum err draw_page_list(struct req *r, struct resp *out)
 {
-    int64_t before = 0;
-    if (!page_parse_int(req_query(r, "before"), 1, INT64_MAX, 0, &before)) {
-        fe_add(&r->fe, "before", "应为正整数");
-        return ERR_VALIDATION;
-    }
     struct draw_row *items;
     int n;
-    enum err e = draw_list(r->db, r->a, NULL, before, DRAW_PAGE_LIMIT, &items, &n);
+    enum err e = draw_list_before(r, NULL, DRAW_PAGE_LIMIT, &items, &n);
     if (e != OK) return e;
     struct html h = {.b = BUF_INIT};
     page_begin(&h, r, "双随机抽查结果公示");

@@ -13,32 +13,13 @@
 
 /* ---- Reading candidates ------------------------------------------------------------------------------- */
 
-/* Run sql (columns: id, label, district) and collect the rows into an arena array, growing as needed. */
-static enum err load_candidates(struct db *db, struct arena *a, const char *sql, const struct db_val *v,
-                                int nv, struct draw_candidate **out, int *n)
+/* A candidate read from the register: columns id, label, district. */
+static void read_candidate(struct db_rows *r, struct arena *a, void *item)
 {
-    struct db_rows *r = NULL;
-    enum err e = db_query(db, sql, v, nv, &r);
-    if (e != OK) return e;
-    int cap = 64, k;
-    struct draw_candidate *c = arena_zalloc(a, (size_t)cap * sizeof *c);
-    *n = 0;
-    while ((k = db_next(r)) == 1) {
-        if (*n == cap) {
-            struct draw_candidate *bigger = arena_zalloc(a, (size_t)cap * 2 * sizeof *c);
-            memcpy(bigger, c, (size_t)cap * sizeof *c);
-            c = bigger;
-            cap *= 2;
-        }
-        struct draw_candidate *t = &c[(*n)++];
-        t->id = db_int(r, 0);
-        t->label = db_text_dup(r, 1, a);
-        t->group = db_text_dup(r, 2, a);
-    }
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
-    *out = c;
-    return e;
+    struct draw_candidate *t = item;
+    t->id = db_int(r, 0);
+    t->label = db_text_dup(r, 1, a);
+    t->group = db_text_dup(r, 2, a);
 }
 
 /* ---- Drawing ------------------------------------------------------------------------------------------ */
@@ -79,18 +60,17 @@ static enum err create_tx(struct db *db, void *pc)
     struct draw_candidate *insts = NULL, *insp = NULL;
     int ninsts = 0, ninsp = 0;
     struct db_val iv[] = {DBV_TEXT(p->district)};
-    enum err e = load_candidates(db, &c->a,
-                                 "SELECT id, name, district_code FROM institutions WHERE state = 'filed' "
-                                 "AND (CAST($1 AS TEXT) IS NULL OR district_code = $1) ORDER BY id",
-                                 iv, 1, &insts, &ninsts);
+    enum err e = db_get_all(db, &c->a,
+                            "SELECT id, name, district_code FROM institutions WHERE state = 'filed' "
+                            "AND (CAST($1 AS TEXT) IS NULL OR district_code = $1) ORDER BY id",
+                            iv, 1, read_candidate, sizeof *insts, 0, (void **)&insts, &ninsts);
     if (e != OK) return e;
     struct db_val uv[] = {DBV_TEXT(p->department), DBV_TEXT(p->district)};
-    e = load_candidates(
-        db, &c->a,
-        "SELECT id, username, district_code FROM users WHERE role = 'inspector' AND disabled = 0 "
-        "AND COALESCE(department_code, 'health') = $1 "
-        "AND (CAST($2 AS TEXT) IS NULL OR district_code = $2) ORDER BY id",
-        uv, 2, &insp, &ninsp);
+    e = db_get_all(db, &c->a,
+                   "SELECT id, username, district_code FROM users WHERE role = 'inspector' AND disabled = 0 "
+                   "AND COALESCE(department_code, 'health') = $1 "
+                   "AND (CAST($2 AS TEXT) IS NULL OR district_code = $2) ORDER BY id",
+                   uv, 2, read_candidate, sizeof *insp, 0, (void **)&insp, &ninsp);
     if (e != OK) return e;
     c->eligible_insts = ninsts;
     c->eligible_inspectors = ninsp;
@@ -212,8 +192,9 @@ enum err draw_create(struct db *db, const struct principal *who, const struct dr
     "d.planned_on, d.drawn_at FROM draws d JOIN departments dp ON dp.code = d.department_code "              \
     "LEFT JOIN districts ds ON ds.code = d.district_code "
 
-static void read_draw(struct db_rows *r, struct arena *a, struct draw_row *o)
+static void read_draw(struct db_rows *r, struct arena *a, void *item)
 {
+    struct draw_row *o = item;
     memset(o, 0, sizeof *o);
     o->id = db_int(r, 0);
     o->title = db_text_dup(r, 1, a);
@@ -236,68 +217,39 @@ enum err draw_list(struct db *db, struct arena *a, const char *district, int64_t
 {
     if (limit < 1) limit = 1;
     struct db_val v[] = {DBV_TEXT(district), DBV_INT(before), DBV_INT(limit)};
-    struct db_rows *r = NULL;
-    enum err e = db_query(db,
-                          "SELECT " DRAW_COLS "WHERE (CAST($1 AS TEXT) IS NULL OR d.district_code = $1 OR "
-                          "d.district_code IS NULL) AND (CAST($2 AS BIGINT) <= 0 OR d.id < $2) "
-                          "ORDER BY d.id DESC LIMIT $3",
-                          v, 3, &r);
-    if (e != OK) return e;
-    *items = arena_zalloc(a, (size_t)limit * sizeof **items);
-    *n = 0;
-    int k;
-    while ((k = db_next(r)) == 1 && *n < limit)
-        read_draw(r, a, &(*items)[(*n)++]);
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
-    return e;
+    return db_get_all(db, a,
+                      "SELECT " DRAW_COLS "WHERE (CAST($1 AS TEXT) IS NULL OR d.district_code = $1 OR "
+                      "d.district_code IS NULL) AND (CAST($2 AS BIGINT) <= 0 OR d.id < $2) "
+                      "ORDER BY d.id DESC LIMIT $3",
+                      v, 3, read_draw, sizeof **items, limit, (void **)items, n);
 }
 
-/* The entries of a draw into out->insts and out->inspectors, each sorted by rank. The district of each entry
- * is the draw's, or for a city-wide draw the institution's or account's current one. */
-static enum err read_entries(struct db *db, struct arena *a, struct draw_row *out)
+/* An entry of a stored draw: columns ref_id, label, score, selected, district. */
+static void read_entry(struct db_rows *r, struct arena *a, void *item)
 {
-    struct db_val v[] = {DBV_INT(out->id)};
-    int64_t counts[DRAW__KINDS] = {0, 0};
-    for (int kind = 0; kind < DRAW__KINDS; kind++) {
-        struct db_val cv[] = {DBV_INT(out->id), DBV_TEXT(draw_kind_names[kind])};
-        enum err e = db_int_query(db, "SELECT COUNT(*) FROM draw_entries WHERE draw_id = $1 AND kind = $2",
-                                  cv, 2, &counts[kind]);
-        if (e != OK) return e;
-    }
-    out->insts = arena_zalloc(a, (size_t)(counts[0] + 1) * sizeof *out->insts);
-    out->inspectors = arena_zalloc(a, (size_t)(counts[1] + 1) * sizeof *out->inspectors);
-    struct db_rows *r = NULL;
-    enum err e = db_query(db,
-                          "SELECT e.kind, e.ref_id, e.label, e.score, e.selected, "
-                          "COALESCE(d.district_code, i.district_code, u.district_code) FROM draw_entries e "
-                          "JOIN draws d ON d.id = e.draw_id "
-                          "LEFT JOIN institutions i ON e.kind = 'institution' AND i.id = e.ref_id "
-                          "LEFT JOIN users u ON e.kind = 'inspector' AND u.id = e.ref_id "
-                          "WHERE e.draw_id = $1",
-                          v, 1, &r);
-    if (e != OK) return e;
-    int k;
-    while ((k = db_next(r)) == 1) {
-        const char *kind = db_text(r, 0);
-        bool is_inst = kind && strcmp(kind, "institution") == 0;
-        struct draw_candidate *t;
-        if (is_inst && out->ninsts < counts[0])
-            t = &out->insts[out->ninsts++];
-        else if (!is_inst && out->ninspectors < counts[1])
-            t = &out->inspectors[out->ninspectors++];
-        else
-            continue;
-        t->id = db_int(r, 1);
-        t->label = db_text_dup(r, 2, a);
-        snprintf(t->score, sizeof t->score, "%s", db_text(r, 3) ? db_text(r, 3) : "");
-        t->selected = db_int(r, 4) != 0;
-        t->group = db_text_dup(r, 5, a);
-    }
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
-    draw_sort(out->insts, out->ninsts);
-    draw_sort(out->inspectors, out->ninspectors);
+    struct draw_candidate *t = item;
+    t->id = db_int(r, 0);
+    t->label = db_text_dup(r, 1, a);
+    snprintf(t->score, sizeof t->score, "%s", db_text(r, 2) ? db_text(r, 2) : "");
+    t->selected = db_int(r, 3) != 0;
+    t->group = db_text_dup(r, 4, a);
+}
+
+/* The entries of a draw of one kind into *c and *n, sorted by rank. The district of each entry is the
+ * draw's, or for a city-wide draw the institution's or account's current one. */
+static enum err read_entries(struct db *db, struct arena *a, int64_t draw_id, int kind,
+                             struct draw_candidate **c, int *n)
+{
+    struct db_val v[] = {DBV_INT(draw_id), DBV_TEXT(draw_kind_names[kind])};
+    enum err e = db_get_all(db, a,
+                            "SELECT e.ref_id, e.label, e.score, e.selected, "
+                            "COALESCE(d.district_code, i.district_code, u.district_code) FROM draw_entries e "
+                            "JOIN draws d ON d.id = e.draw_id "
+                            "LEFT JOIN institutions i ON e.kind = 'institution' AND i.id = e.ref_id "
+                            "LEFT JOIN users u ON e.kind = 'inspector' AND u.id = e.ref_id "
+                            "WHERE e.draw_id = $1 AND e.kind = $2",
+                            v, 2, read_entry, sizeof **c, 0, (void **)c, n);
+    draw_sort(*c, *n);
     return e;
 }
 
@@ -306,6 +258,36 @@ static int by_rank(const void *pa, const void *pb)
     const struct draw_candidate *a = *(const struct draw_candidate *const *)pa;
     const struct draw_candidate *b = *(const struct draw_candidate *const *)pb;
     return (a->rank > b->rank) - (a->rank < b->rank);
+}
+
+/* The inspection a draw made at an institution: columns id, institution_id, status, inspected_on, result,
+ * then the counts of its findings by severity (low to critical). */
+struct made_inspection {
+    int64_t institution_id;
+    struct draw_outcome outcome;
+};
+static void read_made(struct db_rows *r, struct arena *a, void *item)
+{
+    struct made_inspection *t = item;
+    t->outcome.inspection_id = db_int(r, 0);
+    t->institution_id = db_int(r, 1);
+    t->outcome.status = db_text_dup(r, 2, a);
+    t->outcome.inspected_on = db_isnull(r, 3) ? 0 : db_int(r, 3);
+    t->outcome.result = db_text_dup(r, 4, a);
+    for (int s = 0; s < 4; s++)
+        t->outcome.findings[s] = db_isnull(r, 5 + s) ? 0 : db_int(r, 5 + s);
+}
+
+/* An inspector on such an inspection: columns inspection_id, user_id. */
+struct made_inspector {
+    int64_t inspection_id, user_id;
+};
+static void read_made_inspector(struct db_rows *r, struct arena *a, void *item)
+{
+    (void)a;
+    struct made_inspector *t = item;
+    t->inspection_id = db_int(r, 0);
+    t->user_id = db_int(r, 1);
 }
 
 /* The drawn institutions in rank order with their inspections' outcomes and inspectors (as recorded on the
@@ -321,58 +303,46 @@ static enum err read_picks(struct db *db, struct arena *a, struct draw_row *out)
                 arena_zalloc(a, (size_t)(out->inspectors_per_institution + 1) * sizeof *p->inspectors);
         }
     struct db_val v[] = {DBV_INT(out->id)};
-    struct db_rows *r = NULL;
-    enum err e =
-        db_query(db,
-                 "SELECT i.id, i.institution_id, i.status, i.inspected_on, i.result, "
-                 "SUM(CASE WHEN f.severity = 'low' THEN 1 ELSE 0 END), SUM(CASE WHEN f.severity = 'medium' "
-                 "THEN 1 ELSE 0 "
-                 "END), SUM(CASE WHEN f.severity = 'high' THEN 1 ELSE 0 END), SUM(CASE WHEN f.severity = "
-                 "'critical' THEN "
-                 "1 ELSE 0 END) FROM inspections i LEFT JOIN inspection_findings f ON f.inspection_id = i.id "
-                 "WHERE i.draw_id = $1 GROUP BY i.id, i.institution_id, i.status, i.inspected_on, i.result "
-                 "ORDER BY i.id",
-                 v, 1, &r);
+    struct made_inspection *made;
+    int nmade;
+    enum err e = db_get_all(
+        db, a,
+        "SELECT i.id, i.institution_id, i.status, i.inspected_on, i.result, "
+        "SUM(CASE WHEN f.severity = 'low' THEN 1 ELSE 0 END), SUM(CASE WHEN f.severity = 'medium' "
+        "THEN 1 ELSE 0 "
+        "END), SUM(CASE WHEN f.severity = 'high' THEN 1 ELSE 0 END), SUM(CASE WHEN f.severity = "
+        "'critical' THEN "
+        "1 ELSE 0 END) FROM inspections i LEFT JOIN inspection_findings f ON f.inspection_id = i.id "
+        "WHERE i.draw_id = $1 GROUP BY i.id, i.institution_id, i.status, i.inspected_on, i.result "
+        "ORDER BY i.id",
+        v, 1, read_made, sizeof *made, 0, (void **)&made, &nmade);
     if (e != OK) return e;
-    int k;
-    while ((k = db_next(r)) == 1) {
-        int64_t inst = db_int(r, 1);
+    for (int m = 0; m < nmade; m++)
         for (int p = 0; p < out->npicks; p++) {
             struct draw_pick *pk = &out->picks[p];
-            if (pk->institution->id != inst || pk->outcome.inspection_id) continue;
-            pk->outcome.inspection_id = db_int(r, 0);
-            pk->outcome.status = db_text_dup(r, 2, a);
-            pk->outcome.inspected_on = db_isnull(r, 3) ? 0 : db_int(r, 3);
-            pk->outcome.result = db_text_dup(r, 4, a);
-            for (int s = 0; s < 4; s++)
-                pk->outcome.findings[s] = db_isnull(r, 5 + s) ? 0 : db_int(r, 5 + s);
+            if (pk->institution->id == made[m].institution_id && !pk->outcome.inspection_id)
+                pk->outcome = made[m].outcome;
         }
-    }
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
-    if (e != OK) return e;
 
-    e = db_query(db,
-                 "SELECT ii.inspection_id, ii.user_id, u.username FROM inspection_inspectors ii "
-                 "JOIN inspections i ON i.id = ii.inspection_id JOIN users u ON u.id = ii.user_id "
-                 "WHERE i.draw_id = $1 ORDER BY ii.inspection_id, ii.user_id",
-                 v, 1, &r);
-    if (e != OK) return e;
-    while ((k = db_next(r)) == 1) {
-        int64_t insp_id = db_int(r, 0), user = db_int(r, 1);
+    struct made_inspector *ins;
+    int nins;
+    e = db_get_all(db, a,
+                   "SELECT ii.inspection_id, ii.user_id, u.username FROM inspection_inspectors ii "
+                   "JOIN inspections i ON i.id = ii.inspection_id JOIN users u ON u.id = ii.user_id "
+                   "WHERE i.draw_id = $1 ORDER BY ii.inspection_id, ii.user_id",
+                   v, 1, read_made_inspector, sizeof *ins, 0, (void **)&ins, &nins);
+    for (int m = 0; m < nins; m++)
         for (int p = 0; p < out->npicks; p++) {
             struct draw_pick *pk = &out->picks[p];
-            if (pk->outcome.inspection_id != insp_id || pk->ninspectors >= out->inspectors_per_institution)
+            if (pk->outcome.inspection_id != ins[m].inspection_id ||
+                pk->ninspectors >= out->inspectors_per_institution)
                 continue;
             const struct draw_candidate *who = NULL;
             for (int j = 0; j < out->ninspectors && !who; j++)
-                if (out->inspectors[j].id == user) who = &out->inspectors[j];
+                if (out->inspectors[j].id == ins[m].user_id) who = &out->inspectors[j];
             if (!who) continue; /* added to the inspection later: not part of the draw */
             pk->inspectors[pk->ninspectors++] = who;
         }
-    }
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
     for (int p = 0; p < out->npicks; p++)
         qsort(out->picks[p].inspectors, (size_t)out->picks[p].ninspectors, sizeof *out->picks[p].inspectors,
               by_rank);
@@ -382,14 +352,9 @@ static enum err read_picks(struct db *db, struct arena *a, struct draw_row *out)
 enum err draw_get(struct db *db, struct arena *a, int64_t id, struct draw_row *out)
 {
     struct db_val v[] = {DBV_INT(id)};
-    struct db_rows *r = NULL;
-    enum err e = db_query(db, "SELECT " DRAW_COLS "WHERE d.id = $1", v, 1, &r);
-    if (e != OK) return e;
-    int k = db_next(r);
-    if (k == 1) read_draw(r, a, out);
-    e = k == 1 ? OK : k == 0 ? ERR_NOT_FOUND : db_rows_err(r);
-    db_done(r);
-    if (e == OK) e = read_entries(db, a, out);
+    enum err e = db_get_one(db, a, "SELECT " DRAW_COLS "WHERE d.id = $1", v, 1, read_draw, out);
+    if (e == OK) e = read_entries(db, a, id, DRAW_INSTITUTION, &out->insts, &out->ninsts);
+    if (e == OK) e = read_entries(db, a, id, DRAW_INSPECTOR, &out->inspectors, &out->ninspectors);
     if (e == OK) e = read_picks(db, a, out);
     return e;
 }

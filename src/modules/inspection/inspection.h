@@ -141,7 +141,8 @@ struct inspection_row {
     const char *department, *department_name, *kind, *status, *summary, *result;
     const char *institution_name, *district_code, *district_name;
     int64_t nfindings;
-    /* Filled by inspection_get only: */
+    /* Filled by inspection_get only (then detailed is true): */
+    bool detailed;
     struct inspection_inspector_row *inspectors;
     int ninspectors;
     struct inspection_item_row *items;
@@ -261,7 +262,7 @@ enum err inspection_demo_load(struct db *db, struct arena *a);
 /* ---- JSON helpers shared with other modules (inspection_api.c) ------------------------------------------
  */
 
-/* JSON of an inspection (summary fields; items/inspectors/findings when filled). New reference. */
+/* JSON of an inspection (summary fields; inspectors/items/findings when detailed). New reference. */
 json_t *inspection_to_json(const struct inspection_row *row);
 json_t *inspection_finding_to_json(const struct inspection_finding_row *f);
 

@@ -40,27 +40,22 @@ json_t *inspection_to_json(const struct inspection_row *row)
         opt_id(row->complaint_id), "summary", row->summary, "result", row->result, "findings_count",
         (json_int_t)row->nfindings, "version", (json_int_t)row->version, "created_at",
         (json_int_t)row->created_at, "updated_at", (json_int_t)row->updated_at);
-    if (row->inspectors) {
-        json_t *arr = json_array();
-        for (int i = 0; i < row->ninspectors; i++)
-            json_array_append_new(arr, json_pack("{s:I, s:s}", "id", (json_int_t)row->inspectors[i].user_id,
-                                                 "username", row->inspectors[i].username));
-        json_object_set_new(j, "inspectors", arr);
-    }
-    if (row->items) {
-        json_t *arr = json_array();
-        for (int i = 0; i < row->nitems; i++)
-            json_array_append_new(arr, json_pack("{s:s, s:s, s:s?, s:s?, s:s?}", "code", row->items[i].code,
-                                                 "result", row->items[i].result, "note", row->items[i].note,
-                                                 "text", row->items[i].text, "clause", row->items[i].clause));
-        json_object_set_new(j, "items", arr);
-    }
-    if (row->findings) {
-        json_t *arr = json_array();
-        for (int i = 0; i < row->nfindings_rows; i++)
-            json_array_append_new(arr, inspection_finding_to_json(&row->findings[i]));
-        json_object_set_new(j, "findings", arr);
-    }
+    if (!row->detailed) return j;
+    json_t *arr = json_array();
+    for (int i = 0; i < row->ninspectors; i++)
+        json_array_append_new(arr, json_pack("{s:I, s:s}", "id", (json_int_t)row->inspectors[i].user_id,
+                                             "username", row->inspectors[i].username));
+    json_object_set_new(j, "inspectors", arr);
+    arr = json_array();
+    for (int i = 0; i < row->nitems; i++)
+        json_array_append_new(arr, json_pack("{s:s, s:s, s:s?, s:s?, s:s?}", "code", row->items[i].code,
+                                             "result", row->items[i].result, "note", row->items[i].note,
+                                             "text", row->items[i].text, "clause", row->items[i].clause));
+    json_object_set_new(j, "items", arr);
+    arr = json_array();
+    for (int i = 0; i < row->nfindings_rows; i++)
+        json_array_append_new(arr, inspection_finding_to_json(&row->findings[i]));
+    json_object_set_new(j, "findings", arr);
     return j;
 }
 
@@ -93,26 +88,32 @@ static void query_id(struct req *r, const char *key, int64_t *out)
         *out = v;
 }
 
+/* An integer query parameter within lo..hi into *out (left alone when absent); a bad value adds message. */
+static void query_int(struct req *r, const char *key, long lo, long hi, const char *message, int *out)
+{
+    const char *s = req_query(r, key);
+    if (!s) return;
+    char *end;
+    long p = strtol(s, &end, 10);
+    if (!*s || *end || p < lo || p > hi)
+        fe_add(&r->fe, key, message);
+    else
+        *out = (int)p;
+}
+
 static void query_page(struct req *r, int *page, int *per_page)
 {
-    const char *s = req_query(r, "page");
-    if (s) {
-        char *end;
-        long p = strtol(s, &end, 10);
-        if (!*s || *end || p < 1 || p > 100000)
-            fe_add(&r->fe, "page", "页码应为 1 到 100000 的整数");
-        else
-            *page = (int)p;
-    }
-    s = req_query(r, "per_page");
-    if (s) {
-        char *end;
-        long p = strtol(s, &end, 10);
-        if (!*s || *end || p < 1 || p > 200)
-            fe_add(&r->fe, "per_page", "每页条数应为 1 到 200 的整数");
-        else
-            *per_page = (int)p;
-    }
+    query_int(r, "page", 1, 100000, "页码应为 1 到 100000 的整数", page);
+    query_int(r, "per_page", 1, 200, "每页条数应为 1 到 200 的整数", per_page);
+}
+
+/* A 0/1 query parameter: -1 when absent, else whether it is 1; any other value adds a field error. */
+static int query_flag(struct req *r, const char *key)
+{
+    const char *s = req_query(r, key);
+    if (!s) return -1;
+    if (strcmp(s, "0") != 0 && strcmp(s, "1") != 0) fe_add(&r->fe, key, "应为 0 或 1");
+    return s[0] == '1';
 }
 
 static const char *query_enum(struct req *r, const char *key, const char *const *names, const char *message)
@@ -148,13 +149,11 @@ static enum err territory(struct req *r, const char **district)
 enum err checklist_api_list(struct req *r, struct resp *out)
 {
     const char *dep = query_enum(r, "department", inspection_department_codes, "未知的检查部门");
-    const char *active = req_query(r, "active");
-    if (active && strcmp(active, "0") != 0 && strcmp(active, "1") != 0)
-        fe_add(&r->fe, "active", "应为 0 或 1");
+    int active = query_flag(r, "active");
     if (r->fe.n) return ERR_VALIDATION;
     struct checklist_template *items;
     int n;
-    enum err e = checklist_template_list(r->db, r->a, dep, active && active[0] == '1', &items, &n);
+    enum err e = checklist_template_list(r->db, r->a, dep, active == 1, &items, &n);
     if (e != OK) return e;
     json_t *arr = json_array();
     for (int i = 0; i < n; i++)
@@ -420,9 +419,7 @@ static void list_filters(struct req *r, struct inspection_filter *f)
     query_day(r, "from", &f->from_day);
     query_day(r, "to", &f->to_day);
     query_page(r, &f->page, &f->per_page);
-    const char *mine = req_query(r, "mine");
-    if (mine && strcmp(mine, "0") != 0 && strcmp(mine, "1") != 0) fe_add(&r->fe, "mine", "应为 0 或 1");
-    if (mine && mine[0] == '1') f->inspector_id = r->who->user_id;
+    if (query_flag(r, "mine") == 1) f->inspector_id = r->who->user_id;
 }
 
 enum err inspection_api_list(struct req *r, struct resp *out)
@@ -476,9 +473,7 @@ enum err inspection_api_findings(struct req *r, struct resp *out)
     f.severity =
         query_enum(r, "severity", inspection_severity_names, "严重程度应为 low、medium、high 或 critical");
     query_id(r, "institution", &f.institution_id);
-    const char *open = req_query(r, "open");
-    if (open && strcmp(open, "0") != 0 && strcmp(open, "1") != 0) fe_add(&r->fe, "open", "应为 0 或 1");
-    if (open) f.open = open[0] == '1';
+    f.open = query_flag(r, "open");
     query_page(r, &f.page, &f.per_page);
     if (r->fe.n) return ERR_VALIDATION;
     enum err e = territory(r, &f.district);

@@ -358,20 +358,29 @@ static void items_table(struct html *h, const struct inspection_row *x)
     html_lit(h, "</tbody></table></div>\n");
 }
 
+/* Inspection r->id[0] when who may see it (ERR_NOT_FOUND otherwise) and its template (*has_t false when it
+ * has none). */
+static enum err load_inspection(struct req *r, struct inspection_row *x, struct checklist_template *t,
+                                bool *has_t)
+{
+    *has_t = false;
+    enum err e = inspection_get(r->db, r->a, r->id[0], x);
+    if (e != OK) return e;
+    if (!inspection_visible(r->who, x)) return ERR_NOT_FOUND;
+    if (!x->template_id) return OK;
+    e = checklist_template_get(r->db, r->a, x->template_id, t);
+    *has_t = e == OK;
+    return e;
+}
+
 /* The page of inspection r->id[0]; problem (OK for none) is a refused move to explain, with r->fe. */
 static enum err render_inspection(struct req *r, struct resp *out, unsigned status, enum err problem)
 {
     struct inspection_row x;
-    enum err e = inspection_get(r->db, r->a, r->id[0], &x);
-    if (e != OK) return e;
-    if (!inspection_visible(r->who, &x)) return ERR_NOT_FOUND;
     struct checklist_template t;
-    bool has_t = false;
-    if (x.template_id) {
-        e = checklist_template_get(r->db, r->a, x.template_id, &t);
-        if (e != OK) return e;
-        has_t = true;
-    }
+    bool has_t;
+    enum err e = load_inspection(r, &x, &t, &has_t);
+    if (e != OK) return e;
     struct html h = {.b = BUF_INIT};
     page_begin(&h, r, "监督检查");
     html_lit(&h, "<p><a href=\"/dash/inspections\">← 监督检查</a></p>\n<h1>");
@@ -381,13 +390,7 @@ static enum err render_inspection(struct req *r, struct resp *out, unsigned stat
     html_lit(&h, "检查 #");
     html_int(&h, x.id);
     html_lit(&h, "</h1>\n");
-    if (problem != OK) {
-        html_lit(&h, "<div class=\"errors\" role=\"alert\"><p>");
-        html_text(&h, r->error_detail ? r->error_detail : err_message_zh(problem));
-        html_lit(&h, "</p>");
-        page_field_errors(&h, &r->fe);
-        html_lit(&h, "</div>\n");
-    }
+    page_problem_box(&h, r, problem, NULL);
     html_lit(&h, "<dl class=\"facts\">\n<dt>机构</dt><dd>");
     if (r->who->role & ROLES_OFFICIALS) {
         html_lit(&h, "<a href=\"/dash/institutions/");
@@ -516,16 +519,10 @@ static void parse_results_form(struct req *r, const struct checklist_template *t
 enum err page_inspection_results(struct req *r, struct resp *out)
 {
     struct inspection_row x;
-    enum err e = inspection_get(r->db, r->a, r->id[0], &x);
-    if (e != OK) return e;
-    if (!inspection_visible(r->who, &x)) return ERR_NOT_FOUND;
     struct checklist_template t;
-    bool has_t = false;
-    if (x.template_id) {
-        e = checklist_template_get(r->db, r->a, x.template_id, &t);
-        if (e != OK) return e;
-        has_t = true;
-    }
+    bool has_t;
+    enum err e = load_inspection(r, &x, &t, &has_t);
+    if (e != OK) return e;
     struct inspection_results_in in;
     memset(&in, 0, sizeof in);
     parse_results_form(r, has_t ? &t : NULL, &in);
@@ -602,13 +599,7 @@ static enum err render_inspector(struct req *r, struct resp *out, unsigned statu
     html_lit(&h, "部门 · 检查范围：");
     html_text(&h, inspection_department_competence(dep));
     html_lit(&h, "</p>\n");
-    if (problem != OK) {
-        html_lit(&h, "<div class=\"errors\" role=\"alert\"><p>");
-        html_text(&h, err_message_zh(problem));
-        html_lit(&h, "</p>");
-        page_field_errors(&h, &r->fe);
-        html_lit(&h, "</div>\n");
-    }
+    page_problem_box(&h, r, problem, err_message_zh(problem));
     html_lit(&h, "<h2>待检查（");
     html_int(&h, tp);
     html_lit(&h, "）</h2>\n");

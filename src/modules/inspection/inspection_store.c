@@ -1,5 +1,6 @@
 /* Inspections and checklist templates: their SQL. Each write is one transaction that also appends to the
  * audit chain; inspection_plan_in_tx runs inside a caller's transaction (random draws, complaints). */
+#include "modules/institution/inst.h"
 #include "modules/inspection/inspection.h"
 
 #include "core/clock.h"
@@ -34,15 +35,8 @@ static enum err plan_rows(struct db *db, const struct principal *who, int64_t in
     if (!inspection_department_valid(department) || inspection_name_index(inspection_kind_names, kind) < 0 ||
         nids < 0 || (nids > 0 && !ids))
         return ERR_VALIDATION;
-    struct db_val iv[] = {DBV_INT(institution_id)};
-    struct db_rows *r = NULL;
-    enum err e = db_query(db, "SELECT district_code FROM institutions WHERE id = $1", iv, 1, &r);
-    if (e != OK) return e;
-    char district[16] = "";
-    int k = db_next(r);
-    if (k == 1) snprintf(district, sizeof district, "%s", db_text(r, 0) ? db_text(r, 0) : "");
-    e = k == 1 ? OK : k == 0 ? ERR_NOT_FOUND : db_rows_err(r);
-    db_done(r);
+    char district[16];
+    enum err e = inst_district_code(db, institution_id, district);
     if (e != OK) return e;
 
     /* The inspectors: the given ones plus who when an inspector, each once. */
@@ -154,8 +148,9 @@ static void parse_items(struct arena *a, const char *text, struct checklist_item
     "t.id, t.version, t.created_at, t.department_code, d.name, t.title, t.active, t.items FROM "             \
     "checklist_templates t JOIN departments d ON d.code = t.department_code "
 
-static void read_template(struct db_rows *r, struct arena *a, struct checklist_template *o)
+static void read_template(struct db_rows *r, struct arena *a, void *item)
 {
+    struct checklist_template *o = item;
     memset(o, 0, sizeof *o);
     o->id = db_int(r, 0);
     o->version = db_int(r, 1);
@@ -170,40 +165,18 @@ static void read_template(struct db_rows *r, struct arena *a, struct checklist_t
 enum err checklist_template_get(struct db *db, struct arena *a, int64_t id, struct checklist_template *out)
 {
     struct db_val v[] = {DBV_INT(id)};
-    struct db_rows *r = NULL;
-    enum err e = db_query(db, "SELECT " TEMPLATE_COLS "WHERE t.id = $1", v, 1, &r);
-    if (e != OK) return e;
-    int k = db_next(r);
-    if (k == 1) read_template(r, a, out);
-    e = k == 1 ? OK : k == 0 ? ERR_NOT_FOUND : db_rows_err(r);
-    db_done(r);
-    return e;
+    return db_get_one(db, a, "SELECT " TEMPLATE_COLS "WHERE t.id = $1", v, 1, read_template, out);
 }
 
 enum err checklist_template_list(struct db *db, struct arena *a, const char *department, bool active_only,
                                  struct checklist_template **items, int *n)
 {
     struct db_val v[] = {DBV_TEXT(department), DBV_INT(active_only ? 1 : 0)};
-    int64_t count = 0;
-    enum err e = db_int_query(db,
-                              "SELECT COUNT(*) FROM checklist_templates WHERE (CAST($1 AS TEXT) IS NULL OR "
-                              "department_code = $1) AND ($2 = 0 OR active = 1)",
-                              v, 2, &count);
-    if (e != OK) return e;
-    struct db_rows *r = NULL;
-    e = db_query(db,
-                 "SELECT " TEMPLATE_COLS "WHERE (CAST($1 AS TEXT) IS NULL OR t.department_code = $1) AND "
-                 "($2 = 0 OR t.active = 1) ORDER BY d.sort, t.version DESC",
-                 v, 2, &r);
-    if (e != OK) return e;
-    *items = arena_zalloc(a, (size_t)(count + 1) * sizeof **items);
-    *n = 0;
-    int k;
-    while ((k = db_next(r)) == 1 && *n < count)
-        read_template(r, a, &(*items)[(*n)++]);
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
-    return e;
+    return db_get_all(db, a,
+                      "SELECT " TEMPLATE_COLS
+                      "WHERE (CAST($1 AS TEXT) IS NULL OR t.department_code = $1) AND "
+                      "($2 = 0 OR t.active = 1) ORDER BY d.sort, t.version DESC",
+                      v, 2, read_template, sizeof **items, 0, (void **)items, n);
 }
 
 struct template_ctx {
@@ -290,8 +263,9 @@ static int64_t int_or0(struct db_rows *r, int col)
     return db_isnull(r, col) ? 0 : db_int(r, col);
 }
 
-static void read_inspection(struct db_rows *r, struct arena *a, struct inspection_row *o)
+static void read_inspection(struct db_rows *r, struct arena *a, void *item)
 {
+    struct inspection_row *o = item;
     memset(o, 0, sizeof *o);
     o->id = db_int(r, 0);
     o->institution_id = db_int(r, 1);
@@ -317,66 +291,48 @@ static void read_inspection(struct db_rows *r, struct arena *a, struct inspectio
     o->nfindings = db_int(r, 21);
 }
 
-static enum err read_inspectors(struct db *db, struct arena *a, struct inspection_row *o)
+/* An inspector account: columns id, username. */
+static void read_inspector(struct db_rows *r, struct arena *a, void *item)
 {
-    struct db_val v[] = {DBV_INT(o->id)};
-    int64_t count = 0;
-    enum err e =
-        db_int_query(db, "SELECT COUNT(*) FROM inspection_inspectors WHERE inspection_id = $1", v, 1, &count);
-    if (e != OK) return e;
-    struct db_rows *r = NULL;
-    e = db_query(
-        db,
-        "SELECT u.id, u.username FROM inspection_inspectors x JOIN users u ON u.id = x.user_id WHERE "
-        "x.inspection_id = $1 ORDER BY u.username",
-        v, 1, &r);
-    if (e != OK) return e;
-    o->inspectors = arena_zalloc(a, (size_t)(count + 1) * sizeof *o->inspectors);
-    o->ninspectors = 0;
-    int k;
-    while ((k = db_next(r)) == 1 && o->ninspectors < count) {
-        struct inspection_inspector_row *t = &o->inspectors[o->ninspectors++];
-        t->user_id = db_int(r, 0);
-        t->username = db_text_dup(r, 1, a);
-    }
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
+    struct inspection_inspector_row *t = item;
+    t->user_id = db_int(r, 0);
+    t->username = db_text_dup(r, 1, a);
+}
+
+static void read_item(struct db_rows *r, struct arena *a, void *item)
+{
+    struct inspection_item_row *t = item;
+    t->code = db_text_dup(r, 0, a);
+    t->result = db_text_dup(r, 1, a);
+    t->note = db_text_dup(r, 2, a);
+}
+
+/* The items of template id into *items and *n (none when id is 0); strings in a. */
+static enum err template_items(struct db *db, struct arena *a, int64_t id, struct checklist_item **items,
+                               int *n)
+{
+    *items = NULL;
+    *n = 0;
+    if (!id) return OK;
+    struct checklist_template t;
+    enum err e = checklist_template_get(db, a, id, &t);
+    if (e == OK) *items = t.items, *n = t.nitems;
     return e;
 }
 
 static enum err read_items(struct db *db, struct arena *a, struct inspection_row *o)
 {
-    struct checklist_item *tmpl = NULL;
-    int ntmpl = 0;
-    if (o->template_id) {
-        struct checklist_template t;
-        enum err e = checklist_template_get(db, a, o->template_id, &t);
-        if (e != OK) return e;
-        tmpl = t.items;
-        ntmpl = t.nitems;
-    }
-    struct db_val v[] = {DBV_INT(o->id)};
-    int64_t count = 0;
-    enum err e =
-        db_int_query(db, "SELECT COUNT(*) FROM inspection_items WHERE inspection_id = $1", v, 1, &count);
+    struct checklist_item *tmpl;
+    int ntmpl;
+    enum err e = template_items(db, a, o->template_id, &tmpl, &ntmpl);
     if (e != OK) return e;
-    struct db_rows *r = NULL;
-    e = db_query(db, "SELECT item_code, result, note FROM inspection_items WHERE inspection_id = $1", v, 1,
-                 &r);
+    struct db_val v[] = {DBV_INT(o->id)};
+    struct inspection_item_row *rows;
+    int n;
+    e = db_get_all(db, a, "SELECT item_code, result, note FROM inspection_items WHERE inspection_id = $1", v,
+                   1, read_item, sizeof *rows, 0, (void **)&rows, &n);
     if (e != OK) return e;
     /* Template order, not code order: a reader follows the checklist. */
-    struct inspection_item_row *rows = arena_zalloc(a, (size_t)(count + 1) * sizeof *rows);
-    int n = 0;
-    int k;
-    while ((k = db_next(r)) == 1 && n < count) {
-        rows[n].code = db_text_dup(r, 0, a);
-        rows[n].result = db_text_dup(r, 1, a);
-        rows[n].note = db_text_dup(r, 2, a);
-        n++;
-    }
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
-    if (e != OK) return e;
     o->items = arena_zalloc(a, (size_t)(n + 1) * sizeof *o->items);
     o->nitems = 0;
     bool *used = arena_zalloc(a, (size_t)(n + 1) * sizeof *used);
@@ -400,8 +356,9 @@ static enum err read_items(struct db *db, struct arena *a, struct inspection_row
     "FROM inspection_findings f JOIN inspections i ON i.id = f.inspection_id JOIN institutions n ON n.id = " \
     "f.institution_id "
 
-static void read_finding(struct db_rows *r, struct arena *a, struct inspection_finding_row *t)
+static void read_finding(struct db_rows *r, struct arena *a, void *item)
 {
+    struct inspection_finding_row *t = item;
     memset(t, 0, sizeof *t);
     t->id = db_int(r, 0);
     t->inspection_id = db_int(r, 1);
@@ -417,37 +374,32 @@ static void read_finding(struct db_rows *r, struct arena *a, struct inspection_f
     t->department = db_text_dup(r, 11, a);
 }
 
-static enum err read_findings(struct db *db, struct arena *a, struct inspection_row *o)
-{
-    struct db_val v[] = {DBV_INT(o->id)};
-    struct db_rows *r = NULL;
-    enum err e = db_query(db, "SELECT " FINDING_COLS FINDING_FROM "WHERE f.inspection_id = $1 ORDER BY f.id",
-                          v, 1, &r);
-    if (e != OK) return e;
-    o->findings = arena_zalloc(a, (size_t)(o->nfindings + 1) * sizeof *o->findings);
-    o->nfindings_rows = 0;
-    int k;
-    while ((k = db_next(r)) == 1 && o->nfindings_rows < o->nfindings)
-        read_finding(r, a, &o->findings[o->nfindings_rows++]);
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
-    return e;
-}
-
 enum err inspection_get(struct db *db, struct arena *a, int64_t id, struct inspection_row *out)
 {
     struct db_val v[] = {DBV_INT(id)};
-    struct db_rows *r = NULL;
-    enum err e = db_query(db, "SELECT " INSPECTION_COLS INSPECTION_FROM "WHERE i.id = $1", v, 1, &r);
-    if (e != OK) return e;
-    int k = db_next(r);
-    if (k == 1) read_inspection(r, a, out);
-    e = k == 1 ? OK : k == 0 ? ERR_NOT_FOUND : db_rows_err(r);
-    db_done(r);
-    if (e == OK) e = read_inspectors(db, a, out);
+    enum err e = db_get_one(db, a, "SELECT " INSPECTION_COLS INSPECTION_FROM "WHERE i.id = $1", v, 1,
+                            read_inspection, out);
+    if (e == OK)
+        e = db_get_all(
+            db, a,
+            "SELECT u.id, u.username FROM inspection_inspectors x JOIN users u ON u.id = x.user_id "
+            "WHERE x.inspection_id = $1 ORDER BY u.username",
+            v, 1, read_inspector, sizeof *out->inspectors, 0, (void **)&out->inspectors, &out->ninspectors);
     if (e == OK) e = read_items(db, a, out);
-    if (e == OK) e = read_findings(db, a, out);
+    if (e == OK)
+        e = db_get_all(db, a, "SELECT " FINDING_COLS FINDING_FROM "WHERE f.inspection_id = $1 ORDER BY f.id",
+                       v, 1, read_finding, sizeof *out->findings, 0, (void **)&out->findings,
+                       &out->nfindings_rows);
+    if (e == OK) out->detailed = true;
     return e;
+}
+
+/* The rows of a 1-based page: *per (per_page; default 50, at most 200) from *offset. A page outside
+ * 1..100000 is the first. */
+static void page_window(int page, int per_page, int *per, int *offset)
+{
+    *per = per_page < 1 ? 50 : per_page > 200 ? 200 : per_page;
+    *offset = (page < 1 || page > 100000 ? 0 : page - 1) * *per;
 }
 
 void inspection_filter_init(struct inspection_filter *f)
@@ -468,8 +420,8 @@ void inspection_filter_init(struct inspection_filter *f)
 enum err inspection_list(struct db *db, struct arena *a, const struct inspection_filter *f,
                          struct inspection_row **items, int *n, int64_t *total)
 {
-    int per = f->per_page < 1 ? 50 : f->per_page > 200 ? 200 : f->per_page;
-    int page = f->page < 1 || f->page > 100000 ? 1 : f->page;
+    int per, offset;
+    page_window(f->page, f->per_page, &per, &offset);
     struct db_val v[] = {DBV_INT(f->institution_id),
                          DBV_TEXT(f->department),
                          DBV_TEXT(f->status),
@@ -479,26 +431,17 @@ enum err inspection_list(struct db *db, struct arena *a, const struct inspection
                          DBV_INT(f->to_day),
                          DBV_INT(f->inspector_id),
                          DBV_INT(per),
-                         DBV_INT((int64_t)(page - 1) * per)};
+                         DBV_INT(offset)};
     enum err e = db_int_query(db,
                               "SELECT COUNT(*) FROM inspections i JOIN institutions n ON n.id = "
                               "i.institution_id " INSPECTION_WHERE,
                               v, 8, total);
     if (e != OK) return e;
-    struct db_rows *r = NULL;
-    e = db_query(db,
-                 "SELECT " INSPECTION_COLS INSPECTION_FROM INSPECTION_WHERE
-                 "ORDER BY COALESCE(i.inspected_on, i.planned_on, 0) DESC, i.id DESC LIMIT $9 OFFSET $10",
-                 v, DB_NPARAMS(v), &r);
-    if (e != OK) return e;
-    *items = arena_zalloc(a, (size_t)per * sizeof **items);
-    *n = 0;
-    int k;
-    while ((k = db_next(r)) == 1 && *n < per)
-        read_inspection(r, a, &(*items)[(*n)++]);
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
-    return e;
+    return db_get_all(
+        db, a,
+        "SELECT " INSPECTION_COLS INSPECTION_FROM INSPECTION_WHERE
+        "ORDER BY COALESCE(i.inspected_on, i.planned_on, 0) DESC, i.id DESC LIMIT $9 OFFSET $10",
+        v, DB_NPARAMS(v), read_inspection, sizeof **items, per, (void **)items, n);
 }
 
 void inspection_finding_filter_init(struct inspection_finding_filter *f)
@@ -518,55 +461,27 @@ void inspection_finding_filter_init(struct inspection_finding_filter *f)
 enum err inspection_findings_list(struct db *db, struct arena *a, const struct inspection_finding_filter *f,
                                   struct inspection_finding_row **items, int *n, int64_t *total)
 {
-    int per = f->per_page < 1 ? 50 : f->per_page > 200 ? 200 : f->per_page;
-    int page = f->page < 1 || f->page > 100000 ? 1 : f->page;
+    int per, offset;
+    page_window(f->page, f->per_page, &per, &offset);
     struct db_val v[] = {DBV_TEXT(f->severity), DBV_INT(f->institution_id),
                          DBV_TEXT(f->district), DBV_INT(f->open),
-                         DBV_INT(per),          DBV_INT((int64_t)(page - 1) * per)};
+                         DBV_INT(per),          DBV_INT(offset)};
     enum err e = db_int_query(db, "SELECT COUNT(*) " FINDING_FROM FINDING_WHERE, v, 4, total);
     if (e != OK) return e;
-    struct db_rows *r = NULL;
-    e = db_query(db,
-                 "SELECT " FINDING_COLS FINDING_FROM FINDING_WHERE
-                 "ORDER BY f.found_on DESC, f.id DESC LIMIT $5 OFFSET $6",
-                 v, DB_NPARAMS(v), &r);
-    if (e != OK) return e;
-    *items = arena_zalloc(a, (size_t)per * sizeof **items);
-    *n = 0;
-    int k;
-    while ((k = db_next(r)) == 1 && *n < per)
-        read_finding(r, a, &(*items)[(*n)++]);
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
-    return e;
+    return db_get_all(db, a,
+                      "SELECT " FINDING_COLS FINDING_FROM FINDING_WHERE
+                      "ORDER BY f.found_on DESC, f.id DESC LIMIT $5 OFFSET $6",
+                      v, DB_NPARAMS(v), read_finding, sizeof **items, per, (void **)items, n);
 }
 
 enum err inspection_inspectors_of(struct db *db, struct arena *a, const char *department,
                                   const char *district, struct inspection_inspector_row **items, int *n)
 {
     struct db_val v[] = {DBV_TEXT(department), DBV_TEXT(district)};
-    int64_t count = 0;
-    const char *where = "FROM users WHERE role = 'inspector' AND disabled = 0 AND COALESCE(department_code, "
-                        "'health') = $1 AND district_code = $2 ";
-    char sql[512];
-    snprintf(sql, sizeof sql, "SELECT COUNT(*) %s", where);
-    enum err e = db_int_query(db, sql, v, 2, &count);
-    if (e != OK) return e;
-    snprintf(sql, sizeof sql, "SELECT id, username %sORDER BY username", where);
-    struct db_rows *r = NULL;
-    e = db_query(db, sql, v, 2, &r);
-    if (e != OK) return e;
-    *items = arena_zalloc(a, (size_t)(count + 1) * sizeof **items);
-    *n = 0;
-    int k;
-    while ((k = db_next(r)) == 1 && *n < count) {
-        (*items)[*n].user_id = db_int(r, 0);
-        (*items)[*n].username = db_text_dup(r, 1, a);
-        (*n)++;
-    }
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
-    return e;
+    return db_get_all(db, a,
+                      "SELECT id, username FROM users WHERE role = 'inspector' AND disabled = 0 AND "
+                      "COALESCE(department_code, 'health') = $1 AND district_code = $2 ORDER BY username",
+                      v, 2, read_inspector, sizeof **items, 0, (void **)items, n);
 }
 
 /* ---- Who may see and act ---------------------------------------------------------------------------------
@@ -601,21 +516,6 @@ bool inspection_can(const struct principal *who, const struct inspection_row *ro
 /* ---- Writing inspections --------------------------------------------------------------------------------
  */
 
-/* The district of an institution into out (16 bytes); ERR_NOT_FOUND when absent. */
-static enum err institution_district(struct db *db, int64_t id, char out[16])
-{
-    struct db_val iv[] = {DBV_INT(id)};
-    struct db_rows *r = NULL;
-    enum err e = db_query(db, "SELECT district_code FROM institutions WHERE id = $1", iv, 1, &r);
-    if (e != OK) return e;
-    out[0] = 0;
-    int k = db_next(r);
-    if (k == 1) snprintf(out, 16, "%s", db_text(r, 0) ? db_text(r, 0) : "");
-    e = k == 1 ? OK : k == 0 ? ERR_NOT_FOUND : db_rows_err(r);
-    db_done(r);
-    return e;
-}
-
 struct plan_ctx {
     const struct principal *who;
     int64_t institution_id;
@@ -632,7 +532,7 @@ static enum err plan_tx(struct db *db, void *p)
     const char *dep = inspection_acting_department(c->who);
     if (!dep) return ERR_FORBIDDEN;
     char district[16];
-    enum err e = institution_district(db, c->institution_id, district);
+    enum err e = inst_district_code(db, c->institution_id, district);
     if (e != OK) return e;
     if (!auth_sees_district(c->who, district)) return ERR_NOT_FOUND;
     char path[32];
@@ -711,17 +611,12 @@ static enum err record_rows(struct db *db, struct arena *a, const struct princip
                             const struct inspection_row *row, const struct inspection_results_in *in,
                             struct field_errors *fe)
 {
-    enum err e = OK;
+    struct checklist_item *tmpl;
+    int ntmpl;
+    enum err e = template_items(db, a, row->template_id, &tmpl, &ntmpl);
+    if (e != OK) return e;
     /* Without a template (none existed when it was planned) the recorded items are their own checklist. */
-    struct checklist_item *tmpl = NULL;
-    int ntmpl = 0;
-    if (row->template_id) {
-        struct checklist_template t;
-        e = checklist_template_get(db, a, row->template_id, &t);
-        if (e != OK) return e;
-        tmpl = t.items;
-        ntmpl = t.nitems;
-    } else {
+    if (!row->template_id) {
         tmpl = arena_zalloc(a, (size_t)(in->nitems + 1) * sizeof *tmpl);
         for (int i = 0; i < in->nitems; i++)
             tmpl[ntmpl++].code = in->items[i].code;
@@ -825,10 +720,24 @@ struct demo_user {
     int64_t id;
     const char *username, *district, *department;
 };
+static void read_demo_user(struct db_rows *r, struct arena *a, void *item)
+{
+    struct demo_user *u = item;
+    u->id = db_int(r, 0);
+    u->username = db_text_dup(r, 1, a);
+    u->district = db_text_dup(r, 2, a);
+    u->department = db_text_dup(r, 3, a);
+}
 struct demo_inst {
     int64_t id;
     const char *district;
 };
+static void read_demo_inst(struct db_rows *r, struct arena *a, void *item)
+{
+    struct demo_inst *t = item;
+    t->id = db_int(r, 0);
+    t->district = db_text_dup(r, 1, a);
+}
 
 /* A small deterministic generator (LCG), so the demo is the same on every run. */
 static uint32_t demo_rand(uint32_t *s)
@@ -945,39 +854,16 @@ enum err inspection_demo_load(struct db *db, struct arena *a)
     enum err e = db_int_query(db, "SELECT COUNT(*) FROM inspections", NULL, 0, &existing);
     if (e != OK || existing > 0) return e;
     struct demo_ctx c = {.a = a};
-    struct db_rows *r = NULL;
-    e = db_query(
-        db,
+    e = db_get_all(
+        db, a,
         "SELECT id, username, district_code, COALESCE(department_code, 'health') FROM users WHERE role = "
         "'inspector' AND disabled = 0 AND district_code IN ('420303', '420302') ORDER BY username",
-        NULL, 0, &r);
+        NULL, 0, read_demo_user, sizeof *c.users, 64, (void **)&c.users, &c.nusers);
     if (e != OK) return e;
-    c.users = arena_zalloc(a, 64 * sizeof *c.users);
-    int k;
-    while ((k = db_next(r)) == 1 && c.nusers < 64) {
-        struct demo_user *u = &c.users[c.nusers++];
-        u->id = db_int(r, 0);
-        u->username = db_text_dup(r, 1, a);
-        u->district = db_text_dup(r, 2, a);
-        u->department = db_text_dup(r, 3, a);
-    }
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
-    if (e != OK) return e;
-    e = db_query(
-        db,
-        "SELECT id, district_code FROM institutions WHERE state = 'filed' AND district_code IN ('420303', "
-        "'420302') ORDER BY id LIMIT 400",
-        NULL, 0, &r);
-    if (e != OK) return e;
-    c.insts = arena_zalloc(a, 400 * sizeof *c.insts);
-    while ((k = db_next(r)) == 1 && c.ninsts < 400) {
-        c.insts[c.ninsts].id = db_int(r, 0);
-        c.insts[c.ninsts].district = db_text_dup(r, 1, a);
-        c.ninsts++;
-    }
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
+    e = db_get_all(db, a,
+                   "SELECT id, district_code FROM institutions WHERE state = 'filed' AND district_code IN "
+                   "('420303', '420302') ORDER BY id LIMIT 400",
+                   NULL, 0, read_demo_inst, sizeof *c.insts, 400, (void **)&c.insts, &c.ninsts);
     if (e != OK || c.nusers == 0 || c.ninsts == 0) return e;
     return db_tx(db, demo_tx, &c);
 }
