@@ -253,14 +253,19 @@ int64_t incident_occurred_from(struct field_errors *fe, bool have_at, int64_t at
 void incident_check_occurred(struct field_errors *fe, int64_t occurred_at, int64_t now);
 /* JSON of an incident for officials and its operator (full: description, actions, notes). New reference. */
 json_t *incident_json(const struct incident_row *c, bool full);
-/* The ?year= of the public statistics (default this year; 2000..this year), or -1 with a field error. */
-int incident_stats_year(struct req *r);
+/* The public statistics (incident_stats) for the ?year= of r (default this year; 2000..this year): *year and
+ * the rows (in r->a). ERR_VALIDATION with a field error "year" for another year. */
+enum err incident_stats_req(struct req *r, int *year, struct incident_stat **rows, int *n);
 /* JSON of a complaint for officials (contact: the opened name and masked phone too). New reference. */
 json_t *complaint_json(const struct complaint_row *c, bool contact);
 /* Add each error of from whose field has none in to yet, so that a field is named once. */
 void cases_fe_merge(struct field_errors *to, const struct field_errors *from);
-/* Whether who may see a complaint routed to district. */
-bool complaint_visible(const struct principal *who, const char *district);
+/* The incident r->id[0] (strings in r->a) if r->who may see it: officials their territory, an operator its
+ * own institution's; ERR_NOT_FOUND otherwise. */
+enum err incident_load_visible(struct req *r, struct incident_row *row);
+/* The complaint r->id[0] (strings in r->a; a read that is not audited: only the district is looked at) if
+ * r->who may see it: officials but inspectors, within their territory; ERR_NOT_FOUND otherwise. */
+enum err complaint_load_visible(struct req *r, struct complaint_row *c);
 
 /* ---- Handlers -------------------------------------------------------------------------------------------
  */

@@ -36,29 +36,66 @@ static void notice(struct html *h, const char *text)
     html_lit(h, "</p>\n");
 }
 
-static void complaint_status_badge(struct html *h, const char *status, bool overdue)
+/* A workflow status as a badge: done is marked ok, in_hand info, any other plain. */
+static void status_badge(struct html *h, const char *const *names, const char *const *zh, const char *status,
+                         const char *done, const char *in_hand)
 {
-    if (is(status, "answered"))
+    if (is(status, done))
         html_lit(h, "<span class=\"badge ok\">");
-    else if (is(status, "handling"))
+    else if (is(status, in_hand))
         html_lit(h, "<span class=\"badge info\">");
     else
         html_lit(h, "<span class=\"badge\">");
-    html_text(h, zh_of(complaint_status_names, complaint_status_names_zh, status));
+    html_text(h, zh_of(names, zh, status));
     html_lit(h, "</span>");
+}
+
+static void complaint_status_badge(struct html *h, const char *status, bool overdue)
+{
+    status_badge(h, complaint_status_names, complaint_status_names_zh, status, "answered", "handling");
     if (overdue) html_lit(h, " <span class=\"badge bad\">逾期</span>");
 }
 
 static void incident_status_badge(struct html *h, const char *status)
 {
-    if (is(status, "closed"))
-        html_lit(h, "<span class=\"badge ok\">");
-    else if (is(status, "following"))
-        html_lit(h, "<span class=\"badge info\">");
-    else
-        html_lit(h, "<span class=\"badge\">");
-    html_text(h, zh_of(incident_status_names, incident_status_names_zh, status));
-    html_lit(h, "</span>");
+    status_badge(h, incident_status_names, incident_status_names_zh, status, "closed", "following");
+}
+
+/* The opening of a case page's POST form to action, with its CSRF field. */
+static void post_form(struct html *h, struct req *r, const char *action)
+{
+    html_lit(h, "<form method=\"post\" class=\"panel\"");
+    html_attr(h, "action", action);
+    html_lit(h, ">");
+    page_csrf(h, r);
+}
+
+/* The ?status= of a queue: NULL for any, else one of names but the first ("none"); another is a field error.
+ */
+static const char *status_query(struct req *r, const char *const *names)
+{
+    const char *s = nz(req_query(r, "status"));
+    if (s && cases_name_index(names, s) <= 0) fe_add(&r->fe, "status", "未知状态");
+    return s;
+}
+
+/* A queue's status filter: 全部, then every status of names but the first ("none"); current selected. */
+static void status_select(struct html *h, const char *const *names, const char *const *zh,
+                          const char *current)
+{
+    html_lit(h, "<p><label for=\"status\">状态</label><select id=\"status\" name=\"status\">"
+                "<option value=\"\">全部</option>");
+    for (int i = 1; names[i]; i++)
+        page_option(h, names[i], zh[i], is(current, names[i]));
+    html_lit(h, "</select></p>");
+}
+
+/* The ?page= of a queue (1..100000, default 1), or a field error "page". */
+static int64_t list_page(struct req *r)
+{
+    int64_t page = 1;
+    if (!page_parse_int(req_query(r, "page"), 1, 100000, 1, &page)) fe_add(&r->fe, "page", "应为正整数");
+    return page;
 }
 
 /* ---- The complaint form (public) ------------------------------------------------------------------------
@@ -278,11 +315,9 @@ enum err page_complaint_status(struct req *r, struct resp *out)
 
 enum err page_incident_stats(struct req *r, struct resp *out)
 {
-    int year = incident_stats_year(r);
-    if (year < 0) return ERR_VALIDATION;
+    int year, n;
     struct incident_stat *rows;
-    int n;
-    enum err e = incident_stats(r->db, r->a, year, &rows, &n);
+    enum err e = incident_stats_req(r, &year, &rows, &n);
     if (e != OK) return e;
     struct html h = {.b = BUF_INIT};
     page_begin(&h, r, "托育机构安全事件年度统计");
@@ -334,12 +369,9 @@ enum err page_incident_stats(struct req *r, struct resp *out)
 enum err page_dash_complaints(struct req *r, struct resp *out)
 {
     struct complaint_filter f = {0};
-    f.status = nz(req_query(r, "status"));
-    if (f.status && cases_name_index(complaint_status_names, f.status) <= 0)
-        fe_add(&r->fe, "status", "未知状态");
+    f.status = status_query(r, complaint_status_names);
     f.overdue_only = is(req_query(r, "overdue"), "1");
-    int64_t page = 1;
-    if (!page_parse_int(req_query(r, "page"), 1, 100000, 1, &page)) fe_add(&r->fe, "page", "应为正整数");
+    int64_t page = list_page(r);
     if (r->fe.n) return ERR_VALIDATION;
     f.page = (int)page;
     f.per_page = 50;
@@ -351,13 +383,9 @@ enum err page_dash_complaints(struct req *r, struct resp *out)
     if (e != OK) return e;
     struct html h = {.b = BUF_INIT};
     page_begin(&h, r, "投诉办理");
-    html_lit(&h, "<h1>投诉办理</h1>\n<form method=\"get\" action=\"/dash/complaints\" class=\"panel\">"
-                 "<p><label for=\"status\">状态</label><select id=\"status\" name=\"status\">"
-                 "<option value=\"\">全部</option>");
-    for (int i = 1; complaint_status_names[i]; i++)
-        page_option(&h, complaint_status_names[i], complaint_status_names_zh[i],
-                    is(f.status, complaint_status_names[i]));
-    html_lit(&h, "</select></p><p><input type=\"checkbox\" id=\"overdue\" name=\"overdue\" value=\"1\"");
+    html_lit(&h, "<h1>投诉办理</h1>\n<form method=\"get\" action=\"/dash/complaints\" class=\"panel\">");
+    status_select(&h, complaint_status_names, complaint_status_names_zh, f.status);
+    html_lit(&h, "<p><input type=\"checkbox\" id=\"overdue\" name=\"overdue\" value=\"1\"");
     if (f.overdue_only) html_lit(&h, " checked");
     html_lit(&h,
              "> <label for=\"overdue\">只看逾期未答复</label></p><p><button type=\"submit\">筛选</button></p>"
@@ -397,9 +425,8 @@ enum err page_dash_complaints(struct req *r, struct resp *out)
 static enum err render_complaint(struct req *r, struct resp *out, unsigned status, const char *note)
 {
     struct complaint_row c;
-    enum err e = complaint_get(r->db, r->a, NULL, r->id[0], &c);
+    enum err e = complaint_load_visible(r, &c);
     if (e != OK) return e;
-    if (!complaint_visible(r->who, c.district_code)) return ERR_NOT_FOUND;
     e = complaint_get(r->db, r->a, r->who, c.id, &c); /* the audited read: the page shows the contact */
     if (e != OK) return e;
     struct html h = {.b = BUF_INIT};
@@ -451,19 +478,14 @@ static enum err render_complaint(struct req *r, struct resp *out, unsigned statu
     html_lit(&h, "</dl>\n");
     int st = cases_name_index(complaint_status_names, c.status);
     unsigned role = r->who->role;
+    const char *action = arena_printf(r->a, "/dash/complaints/%lld", (long long)c.id);
     if (complaint_transition(st, CEV_ACCEPT, role) >= 0) {
-        html_lit(&h, "<form method=\"post\" class=\"panel\"");
-        html_attr(&h, "action", arena_printf(r->a, "/dash/complaints/%lld", (long long)c.id));
-        html_lit(&h, ">");
-        page_csrf(&h, r);
+        post_form(&h, r, action);
         html_lit(&h, "<input type=\"hidden\" name=\"action\" value=\"accept\"><p><button type=\"submit\">受理"
                      "</button></p></form>\n");
     }
     if (complaint_transition(st, CEV_ANSWER, role) >= 0) {
-        html_lit(&h, "<form method=\"post\" class=\"panel\"");
-        html_attr(&h, "action", arena_printf(r->a, "/dash/complaints/%lld", (long long)c.id));
-        html_lit(&h, ">");
-        page_csrf(&h, r);
+        post_form(&h, r, action);
         html_lit(&h,
                  "<input type=\"hidden\" name=\"action\" value=\"answer\"><p><label for=\"answer\">答复内容"
                  "</label><textarea id=\"answer\" name=\"text\" rows=\"5\" required maxlength=\"4000\">");
@@ -471,10 +493,7 @@ static enum err render_complaint(struct req *r, struct resp *out, unsigned statu
         html_lit(&h, "</textarea></p><p><button type=\"submit\">答复并办结</button></p></form>\n");
     }
     if (c.institution_id && !c.inspection_id && complaint_transition(st, CEV_INSPECT, role) >= 0) {
-        html_lit(&h, "<form method=\"post\" class=\"panel\"");
-        html_attr(&h, "action", arena_printf(r->a, "/dash/complaints/%lld", (long long)c.id));
-        html_lit(&h, ">");
-        page_csrf(&h, r);
+        post_form(&h, r, action);
         html_lit(&h,
                  "<input type=\"hidden\" name=\"action\" value=\"inspection\"><p><label for=\"department\">"
                  "安排检查的部门</label><select id=\"department\" name=\"department\">");
@@ -500,9 +519,8 @@ enum err page_dash_complaint(struct req *r, struct resp *out)
 enum err page_dash_complaint_post(struct req *r, struct resp *out)
 {
     struct complaint_row c;
-    enum err e = complaint_get(r->db, r->a, NULL, r->id[0], &c);
+    enum err e = complaint_load_visible(r, &c);
     if (e != OK) return e;
-    if (!complaint_visible(r->who, c.district_code)) return ERR_NOT_FOUND;
     const char *action = req_form(r, "action");
     if (is(action, "accept")) {
         e = complaint_accept(r->db, r->who, c.id);
@@ -534,8 +552,10 @@ enum err page_dash_complaint_post(struct req *r, struct resp *out)
 
 /* ---- Officials: incidents ------------------------------------------------------------------------------ */
 
-/* The operator's own incidents (officials have their own list with links). */
-static void incident_table(struct html *h, const struct incident_row *items, int n)
+/* A table of incidents; links: each number links to its case page (officials); empty: the row shown for none.
+ */
+static void incident_table(struct html *h, const struct incident_row *items, int n, bool links,
+                           const char *empty)
 {
     html_lit(h,
              "<div class=\"scroll\"><table><thead><tr><th scope=\"col\">编号</th><th scope=\"col\">机构</th>"
@@ -543,7 +563,13 @@ static void incident_table(struct html *h, const struct incident_row *items, int
              "<th scope=\"col\">报告</th><th scope=\"col\">状态</th></tr></thead><tbody>\n");
     for (int i = 0; i < n; i++) {
         html_lit(h, "<tr><td>");
+        if (links) {
+            html_lit(h, "<a href=\"/dash/incidents/");
+            html_int(h, items[i].id);
+            html_lit(h, "\">");
+        }
         html_int(h, items[i].id);
+        if (links) html_lit(h, "</a>");
         html_lit(h, "</td><td>");
         html_text(h, items[i].institution_name);
         html_lit(h, "</td><td>");
@@ -559,20 +585,21 @@ static void incident_table(struct html *h, const struct incident_row *items, int
         incident_status_badge(h, items[i].status);
         html_lit(h, "</td></tr>\n");
     }
-    if (!n) html_lit(h, "<tr><td colspan=\"7\">尚未报告过事件</td></tr>\n");
+    if (!n) {
+        html_lit(h, "<tr><td colspan=\"7\">");
+        html_text(h, empty);
+        html_lit(h, "</td></tr>\n");
+    }
     html_lit(h, "</tbody></table></div>\n");
 }
 
 enum err page_dash_incidents(struct req *r, struct resp *out)
 {
     struct incident_filter f = {.late = -1};
-    f.status = nz(req_query(r, "status"));
+    f.status = status_query(r, incident_status_names);
     f.type = nz(req_query(r, "type"));
-    if (f.status && cases_name_index(incident_status_names, f.status) <= 0)
-        fe_add(&r->fe, "status", "未知状态");
     if (f.type && cases_name_index(incident_type_names, f.type) < 0) fe_add(&r->fe, "type", "未知类型");
-    int64_t page = 1;
-    if (!page_parse_int(req_query(r, "page"), 1, 100000, 1, &page)) fe_add(&r->fe, "page", "应为正整数");
+    int64_t page = list_page(r);
     if (r->fe.n) return ERR_VALIDATION;
     f.page = (int)page;
     f.per_page = 50;
@@ -591,40 +618,12 @@ enum err page_dash_incidents(struct req *r, struct resp *out)
     for (int i = 0; incident_type_names[i]; i++)
         page_option(&h, incident_type_names[i], incident_type_names_zh[i],
                     is(f.type, incident_type_names[i]));
-    html_lit(&h, "</select></p><p><label for=\"status\">状态</label><select id=\"status\" name=\"status\">"
-                 "<option value=\"\">全部</option>");
-    for (int i = 1; incident_status_names[i]; i++)
-        page_option(&h, incident_status_names[i], incident_status_names_zh[i],
-                    is(f.status, incident_status_names[i]));
-    html_lit(&h, "</select></p><p><button type=\"submit\">筛选</button></p></form>\n<p>共 ");
+    html_lit(&h, "</select></p>");
+    status_select(&h, incident_status_names, incident_status_names_zh, f.status);
+    html_lit(&h, "<p><button type=\"submit\">筛选</button></p></form>\n<p>共 ");
     html_int(&h, total);
-    html_lit(&h,
-             " 起</p>\n<div class=\"scroll\"><table><thead><tr><th scope=\"col\">编号</th>"
-             "<th scope=\"col\">机构</th><th scope=\"col\">类型</th><th scope=\"col\">严重程度</th>"
-             "<th scope=\"col\">发生</th><th scope=\"col\">报告</th><th scope=\"col\">状态</th></tr></thead>"
-             "<tbody>\n");
-    for (int i = 0; i < n; i++) {
-        html_lit(&h, "<tr><td><a href=\"/dash/incidents/");
-        html_int(&h, items[i].id);
-        html_lit(&h, "\">");
-        html_int(&h, items[i].id);
-        html_lit(&h, "</a></td><td>");
-        html_text(&h, items[i].institution_name);
-        html_lit(&h, "</td><td>");
-        html_text(&h, zh_of(incident_type_names, incident_type_names_zh, items[i].type));
-        html_lit(&h, "</td><td>");
-        html_text(&h, zh_of(incident_severity_names, incident_severity_names_zh, items[i].severity));
-        html_lit(&h, "</td><td>");
-        html_time(&h, items[i].occurred_at);
-        html_lit(&h, "</td><td>");
-        html_time(&h, items[i].reported_at);
-        if (items[i].late) html_lit(&h, " <span class=\"badge bad\">迟报</span>");
-        html_lit(&h, "</td><td>");
-        incident_status_badge(&h, items[i].status);
-        html_lit(&h, "</td></tr>\n");
-    }
-    if (!n) html_lit(&h, "<tr><td colspan=\"7\">没有符合条件的事件</td></tr>\n");
-    html_lit(&h, "</tbody></table></div>\n");
+    html_lit(&h, " 起</p>\n");
+    incident_table(&h, items, n, true, "没有符合条件的事件");
     static const char *const keep[] = {"status", "type", NULL};
     page_pager(&h, r, page, 50, total, keep);
     page_end(&h);
@@ -686,9 +685,8 @@ static void incident_details(struct html *h, const struct incident_row *c)
 static enum err render_incident(struct req *r, struct resp *out, unsigned status)
 {
     struct incident_row c;
-    enum err e = incident_get(r->db, r->a, r->id[0], &c);
+    enum err e = incident_load_visible(r, &c);
     if (e != OK) return e;
-    if (!auth_sees_district(r->who, c.district_code)) return ERR_NOT_FOUND;
     struct html h = {.b = BUF_INIT};
     page_begin(&h, r, "安全事件");
     html_lit(&h, "<h1>安全事件 ");
@@ -699,10 +697,7 @@ static enum err render_incident(struct req *r, struct resp *out, unsigned status
     int st = cases_name_index(incident_status_names, c.status);
     const char *action = arena_printf(r->a, "/dash/incidents/%lld", (long long)c.id);
     if (incident_transition(st, IEV_FOLLOW_UP, r->who->role) >= 0) {
-        html_lit(&h, "<form method=\"post\" class=\"panel\"");
-        html_attr(&h, "action", action);
-        html_lit(&h, ">");
-        page_csrf(&h, r);
+        post_form(&h, r, action);
         html_lit(
             &h,
             "<input type=\"hidden\" name=\"action\" value=\"note\"><p><label for=\"note\">跟进记录</label>"
@@ -710,10 +705,7 @@ static enum err render_incident(struct req *r, struct resp *out, unsigned status
             "<p><button type=\"submit\">添加跟进记录</button></p></form>\n");
     }
     if (incident_transition(st, IEV_CLOSE, r->who->role) >= 0) {
-        html_lit(&h, "<form method=\"post\" class=\"panel\"");
-        html_attr(&h, "action", action);
-        html_lit(&h, ">");
-        page_csrf(&h, r);
+        post_form(&h, r, action);
         html_lit(
             &h,
             "<input type=\"hidden\" name=\"action\" value=\"close\"><p><label for=\"conclusion\">结论"
@@ -738,9 +730,8 @@ enum err page_dash_incident(struct req *r, struct resp *out)
 enum err page_dash_incident_post(struct req *r, struct resp *out)
 {
     struct incident_row c;
-    enum err e = incident_get(r->db, r->a, r->id[0], &c);
+    enum err e = incident_load_visible(r, &c);
     if (e != OK) return e;
-    if (!auth_sees_district(r->who, c.district_code)) return ERR_NOT_FOUND;
     const char *action = req_form(r, "action");
     if (is(action, "note")) {
         const char *text = req_form(r, "text");
@@ -823,7 +814,7 @@ static enum err render_operator(struct req *r, struct resp *out, unsigned status
     html_text(&h, req_form(r, "actions_taken"));
     html_lit(&h, "</textarea></p><p><button "
                  "type=\"submit\">提交报告</button></p></form>\n<h2>本机构已报告的事件</h2>\n");
-    incident_table(&h, items, n);
+    incident_table(&h, items, n, false, "尚未报告过事件");
     page_end(&h);
     return resp_html(r, out, status, &h);
 }

@@ -18,7 +18,8 @@ void cases_fe_merge(struct field_errors *to, const struct field_errors *from)
     }
 }
 
-bool complaint_visible(const struct principal *who, const char *district)
+/* Whether who may see a complaint routed to district. */
+static bool complaint_visible(const struct principal *who, const char *district)
 {
     return who && who->role != ROLE_OPERATOR && who->role != ROLE_INSPECTOR &&
            auth_sees_district(who, district);
@@ -158,8 +159,7 @@ enum err complaint_api_list(struct req *r, struct resp *out)
     return resp_json(r, out, 200, json_pack("{s:o, s:I}", "items", arr, "total", (json_int_t)total));
 }
 
-/* The complaint r->id[0] if who may see it (not audited: only the district is looked at). */
-static enum err load_visible(struct req *r, struct complaint_row *c)
+enum err complaint_load_visible(struct req *r, struct complaint_row *c)
 {
     enum err e = complaint_get(r->db, r->a, NULL, r->id[0], c);
     if (e != OK) return e;
@@ -169,52 +169,56 @@ static enum err load_visible(struct req *r, struct complaint_row *c)
 enum err complaint_api_get(struct req *r, struct resp *out)
 {
     struct complaint_row c;
-    enum err e = load_visible(r, &c);
+    enum err e = complaint_load_visible(r, &c);
     if (e == OK) e = complaint_get(r->db, r->a, r->who, c.id, &c);
     if (e != OK) return e;
     return resp_json(r, out, 200, complaint_json(&c, true));
 }
 
-static enum err answer_current(struct req *r, struct resp *out, int64_t id)
+/* complaint_load_visible, then the request's JSON body (a hidden complaint is 404 whatever the body). */
+static enum err load_visible_body(struct req *r, struct complaint_row *c, json_t **body)
+{
+    enum err e = complaint_load_visible(r, c);
+    return e == OK ? req_json(r, body) : e;
+}
+
+/* The complaint id as it is now (no contact), with status. */
+static enum err answer_current(struct req *r, struct resp *out, unsigned status, int64_t id)
 {
     struct complaint_row c;
     enum err e = complaint_get(r->db, r->a, NULL, id, &c);
     if (e != OK) return e;
-    return resp_json(r, out, 200, complaint_json(&c, false));
+    return resp_json(r, out, status, complaint_json(&c, false));
 }
 
 enum err complaint_api_accept(struct req *r, struct resp *out)
 {
     struct complaint_row c;
-    enum err e = load_visible(r, &c);
+    enum err e = complaint_load_visible(r, &c);
     if (e == OK) e = complaint_accept(r->db, r->who, c.id);
     if (e != OK) return e;
-    return answer_current(r, out, c.id);
+    return answer_current(r, out, 200, c.id);
 }
 
 enum err complaint_api_answer(struct req *r, struct resp *out)
 {
     struct complaint_row c;
-    enum err e = load_visible(r, &c);
-    if (e != OK) return e;
     json_t *body;
-    e = req_json(r, &body);
+    enum err e = load_visible_body(r, &c, &body);
     if (e != OK) return e;
     const char *text = NULL;
     struct jspec spec[] = {JS_STRING("text", &text, 2, 4000), JS_END};
     if (!jspec_parse(body, spec, "", &r->fe)) return ERR_VALIDATION;
     e = complaint_answer(r->db, r->who, c.id, text, 0);
     if (e != OK) return e;
-    return answer_current(r, out, c.id);
+    return answer_current(r, out, 200, c.id);
 }
 
 enum err complaint_api_inspection(struct req *r, struct resp *out)
 {
     struct complaint_row c;
-    enum err e = load_visible(r, &c);
-    if (e != OK) return e;
     json_t *body;
-    e = req_json(r, &body);
+    enum err e = load_visible_body(r, &c, &body);
     if (e != OK) return e;
     const char *department = "health";
     int64_t planned_on = 0;
@@ -234,8 +238,5 @@ enum err complaint_api_inspection(struct req *r, struct resp *out)
     int64_t insp = 0;
     e = complaint_trigger_inspection(r->db, r->a, r->who, c.id, department, planned_on, &r->fe, &insp);
     if (e != OK) return e;
-    e = complaint_get(r->db, r->a, NULL, c.id, &c);
-    if (e != OK) return e;
-    json_t *j = complaint_json(&c, false);
-    return resp_json(r, out, 201, j);
+    return answer_current(r, out, 201, c.id);
 }

@@ -144,16 +144,14 @@ static enum err file_tx(struct db *db, void *p)
         struct db_val old[] = {DBV_INT(c->now - 86400)};
         e = db_exec(db, "DELETE FROM complaint_rate WHERE at <= $1", old, 1);
         if (e != OK) return e;
-        struct db_val v[] = {DBV_TEXT(c->ip_hash), DBV_INT(c->now - 3600), DBV_INT(c->now - 86400)};
-        int64_t hour = 0, day = 0;
-        e = db_int_query(db, "SELECT COUNT(*) FROM complaint_rate WHERE ip_hash = $1 AND at > $2", v, 2,
-                         &hour);
-        if (e != OK) return e;
-        struct db_val dv[] = {DBV_TEXT(c->ip_hash), DBV_INT(c->now - 86400)};
-        e = db_int_query(db, "SELECT COUNT(*) FROM complaint_rate WHERE ip_hash = $1 AND at > $2", dv, 2,
-                         &day);
-        if (e != OK) return e;
-        if (hour >= COMPLAINT_LIMIT_HOUR || day >= COMPLAINT_LIMIT_DAY) return ERR_THROTTLED;
+        int64_t since[2] = {c->now - 3600, c->now - 86400}, count[2] = {0, 0}; /* the last hour, day */
+        for (int i = 0; i < 2; i++) {
+            struct db_val v[] = {DBV_TEXT(c->ip_hash), DBV_INT(since[i])};
+            e = db_int_query(db, "SELECT COUNT(*) FROM complaint_rate WHERE ip_hash = $1 AND at > $2", v, 2,
+                             &count[i]);
+            if (e != OK) return e;
+        }
+        if (count[0] >= COMPLAINT_LIMIT_HOUR || count[1] >= COMPLAINT_LIMIT_DAY) return ERR_THROTTLED;
     }
     struct db_val tv[] = {DBV_TEXT(c->text_hash), DBV_INT(c->now - 86400)};
     int64_t same = 0;
@@ -168,14 +166,7 @@ static enum err file_tx(struct db *db, void *p)
      * place. */
     char district[16] = "";
     if (c->in->institution_id > 0) {
-        struct db_val iv[] = {DBV_INT(c->in->institution_id)};
-        struct db_rows *r = NULL;
-        e = db_query(db, "SELECT district_code FROM institutions WHERE id = $1", iv, 1, &r);
-        if (e != OK) return e;
-        int k = db_next(r);
-        if (k == 1 && db_text(r, 0)) snprintf(district, sizeof district, "%s", db_text(r, 0));
-        e = k == 1 ? OK : k == 0 ? ERR_NOT_FOUND : db_rows_err(r);
-        db_done(r);
+        e = inst_district_code(db, c->in->institution_id, district);
         if (e != OK) return e;
     } else {
         snprintf(district, sizeof district, "%s", c->in->district ? c->in->district : "");
@@ -287,8 +278,10 @@ enum err complaint_file(struct db *db, struct arena *a, const struct complaint_i
     " FROM complaints c LEFT JOIN institutions i ON i.id = c.institution_id JOIN districts d ON d.code = "   \
     "c.district_code "
 
-static void read_complaint(struct db_rows *r, struct arena *a, struct complaint_row *o, int64_t today)
+/* Reads a row of CPL_COLS; overdue is left for set_overdue, which knows the day. */
+static void read_complaint(struct db_rows *r, struct arena *a, void *item)
 {
+    struct complaint_row *o = item;
     memset(o, 0, sizeof *o);
     o->id = db_int(r, 0);
     o->institution_id = db_int(r, 1);
@@ -308,7 +301,24 @@ static void read_complaint(struct db_rows *r, struct arena *a, struct complaint_
     o->status = db_text_dup(r, 15, a);
     o->answer = db_text_dup(r, 16, a);
     o->contact_phone_masked = db_text_dup(r, 17, a);
-    o->overdue = complaint_is_overdue(cases_name_index(complaint_status_names, o->status), o->due_on, today);
+}
+
+static void set_overdue(struct complaint_row *rows, int n, int64_t today)
+{
+    for (int i = 0; i < n; i++)
+        rows[i].overdue = complaint_is_overdue(cases_name_index(complaint_status_names, rows[i].status),
+                                               rows[i].due_on, today);
+}
+
+/* CPL_COLS and the sealed contact name (column 18), opened. */
+static void read_complaint_contact(struct db_rows *r, struct arena *a, void *item)
+{
+    struct complaint_row *o = item;
+    read_complaint(r, a, o);
+    size_t len = 0;
+    const void *enc = db_blob(r, 18, &len);
+    o->contact_name = enc ? pii_open(a, enc, len) : NULL;
+    if (!o->contact_name) o->contact_name = "（无法解密）";
 }
 
 struct get_ctx {
@@ -322,20 +332,11 @@ static enum err get_tx(struct db *db, void *p)
 {
     struct get_ctx *c = p;
     struct db_val v[] = {DBV_INT(c->id)};
-    struct db_rows *r = NULL;
-    enum err e = db_query(db, "SELECT " CPL_COLS ", c.contact_name_enc" CPL_FROM "WHERE c.id = $1", v, 1, &r);
+    enum err e = db_get_one(db, c->a, "SELECT " CPL_COLS ", c.contact_name_enc" CPL_FROM "WHERE c.id = $1", v,
+                            1, read_complaint_contact, c->out);
     if (e != OK) return e;
-    int k = db_next(r);
-    if (k == 1) {
-        read_complaint(r, c->a, c->out, clock_day_of(clock_now()));
-        size_t len = 0;
-        const void *enc = db_blob(r, 18, &len);
-        c->out->contact_name = enc ? pii_open(c->a, enc, len) : NULL;
-        if (!c->out->contact_name) c->out->contact_name = "（无法解密）";
-    }
-    e = k == 1 ? OK : k == 0 ? ERR_NOT_FOUND : db_rows_err(r);
-    db_done(r);
-    if (e != OK || !c->who) return e;
+    set_overdue(c->out, 1, clock_day_of(clock_now()));
+    if (!c->who) return OK;
     return audit_append(db, c->who, "complaint.read", "complaint", c->id, NULL,
                         json_text(c->a, json_pack("{s:s}", "district_code", c->out->district_code)));
 }
@@ -345,6 +346,22 @@ enum err complaint_get(struct db *db, struct arena *a, const struct principal *w
 {
     struct get_ctx c = {a, who, id, out};
     return who ? db_tx(db, get_tx, &c) : get_tx(db, &c);
+}
+
+/* A row of complaint_lookup: read only when its lookup hash (column 18) matches hash. */
+struct lookup_row {
+    const char *hash;
+    bool match;
+    struct complaint_row c;
+};
+
+static void read_lookup(struct db_rows *r, struct arena *a, void *item)
+{
+    struct lookup_row *o = item;
+    const char *stored = db_text(r, 18);
+    size_t n = strlen(o->hash);
+    o->match = stored && strlen(stored) == n && sodium_memcmp(stored, o->hash, n) == 0;
+    if (o->match) read_complaint(r, a, &o->c);
 }
 
 enum err complaint_lookup(struct db *db, struct arena *a, const char *number, const char *code,
@@ -359,20 +376,15 @@ enum err complaint_lookup(struct db *db, struct arena *a, const char *number, co
     char h[PII_HASH_HEX];
     pii_hash(up, h);
     struct db_val v[] = {DBV_TEXT(number)};
-    struct db_rows *r = NULL;
-    enum err e = db_query(db, "SELECT " CPL_COLS ", c.lookup_hash" CPL_FROM "WHERE c.number = $1", v, 1, &r);
+    struct lookup_row row = {.hash = h};
+    enum err e = db_get_one(db, a, "SELECT " CPL_COLS ", c.lookup_hash" CPL_FROM "WHERE c.number = $1", v, 1,
+                            read_lookup, &row);
     if (e != OK) return e;
-    int k = db_next(r);
-    bool match = false;
-    if (k == 1) {
-        const char *stored = db_text(r, 18);
-        match = stored && strlen(stored) == strlen(h) && sodium_memcmp(stored, h, strlen(h)) == 0;
-        if (match) read_complaint(r, a, out, clock_day_of(clock_now()));
-    }
-    e = k < 0 ? db_rows_err(r) : match ? OK : ERR_NOT_FOUND;
-    db_done(r);
-    if (e == OK) out->contact_phone_masked = NULL; /* the public lookup shows no contact at all */
-    return e;
+    if (!row.match) return ERR_NOT_FOUND;
+    *out = row.c;
+    set_overdue(out, 1, clock_day_of(clock_now()));
+    out->contact_phone_masked = NULL; /* the public lookup shows no contact at all */
+    return OK;
 }
 
 #define CPL_WHERE                                                                                            \
@@ -392,17 +404,9 @@ enum err complaint_list(struct db *db, struct arena *a, const struct complaint_f
         DBV_INT(f->institution_id), DBV_INT(per),        DBV_INT((int64_t)(page - 1) * per)};
     enum err e = db_int_query(db, "SELECT COUNT(*) FROM complaints c " CPL_WHERE, v, 5, total);
     if (e != OK) return e;
-    struct db_rows *r = NULL;
-    e = db_query(db, "SELECT " CPL_COLS CPL_FROM CPL_WHERE "ORDER BY c.due_on, c.id LIMIT $6 OFFSET $7", v,
-                 DB_NPARAMS(v), &r);
-    if (e != OK) return e;
-    *items = arena_zalloc(a, (size_t)per * sizeof **items);
-    *n = 0;
-    int k;
-    while ((k = db_next(r)) == 1 && *n < per)
-        read_complaint(r, a, &(*items)[(*n)++], today);
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
+    e = db_get_all(db, a, "SELECT " CPL_COLS CPL_FROM CPL_WHERE "ORDER BY c.due_on, c.id LIMIT $6 OFFSET $7",
+                   v, DB_NPARAMS(v), read_complaint, sizeof **items, per, (void **)items, n);
+    if (e == OK) set_overdue(*items, *n, today);
     return e;
 }
 
@@ -419,28 +423,34 @@ struct move_ctx {
     int64_t inspection_id;
 };
 
+/* What a move of a complaint looks at: its status (index into complaint_status_names, -1: unknown), its
+ * institution and its inspection (0: none). */
+struct complaint_state {
+    int status;
+    int64_t institution_id, inspection_id;
+};
+
+static void read_state(struct db_rows *r, struct arena *a, void *item)
+{
+    (void)a;
+    struct complaint_state *o = item;
+    o->status = cases_name_index(complaint_status_names, db_text(r, 0));
+    o->institution_id = db_int(r, 1);
+    o->inspection_id = db_int(r, 2);
+}
+
 static enum err move_tx(struct db *db, void *p)
 {
     struct move_ctx *c = p;
     struct db_val iv[] = {DBV_INT(c->id)};
-    struct db_rows *r = NULL;
-    enum err e =
-        db_query(db,
-                 "SELECT status, COALESCE(institution_id, 0), COALESCE(inspection_id, 0) FROM complaints "
-                 "WHERE id = $1",
-                 iv, 1, &r);
+    struct complaint_state cur;
+    enum err e = db_get_one(db, NULL,
+                            "SELECT status, COALESCE(institution_id, 0), COALESCE(inspection_id, 0) FROM "
+                            "complaints WHERE id = $1",
+                            iv, 1, read_state, &cur);
     if (e != OK) return e;
-    int k = db_next(r);
-    int from = -1;
-    int64_t inst = 0, insp = 0;
-    if (k == 1) {
-        from = cases_name_index(complaint_status_names, db_text(r, 0));
-        inst = db_int(r, 1);
-        insp = db_int(r, 2);
-    }
-    e = k == 1 ? OK : k == 0 ? ERR_NOT_FOUND : db_rows_err(r);
-    db_done(r);
-    if (e != OK) return e;
+    int from = cur.status;
+    int64_t inst = cur.institution_id, insp = cur.inspection_id;
     int to = from < 0 ? -1 : complaint_transition(from, c->event, c->who ? c->who->role : ROLE_COUNTY);
     if (to < 0) return ERR_STATE;
     int64_t now = c->at ? c->at : clock_now();
@@ -533,26 +543,10 @@ enum err complaint_trigger_inspection(struct db *db, struct arena *a, const stru
 
 /* ---- Demo ---------------------------------------------------------------------------------------------- */
 
-/* Institutions of 张湾区 and 茅箭区 that are filed or have an operator account (at most max): those with an
- * operator first (the demo's operator then sees its incidents), then by id. */
-static enum err demo_institutions(struct db *db, int64_t *ids, int max, int *n)
+static void read_id(struct db_rows *r, struct arena *a, void *item)
 {
-    struct db_rows *r = NULL;
-    enum err e =
-        db_query(db,
-                 "SELECT i.id FROM institutions i WHERE (i.state = 'filed' OR EXISTS (SELECT 1 FROM users u "
-                 "WHERE u.institution_id = i.id)) AND i.district_code IN ('420303', '420302') ORDER BY "
-                 "CASE WHEN EXISTS (SELECT 1 FROM users u WHERE u.institution_id = i.id) THEN 0 ELSE 1 "
-                 "END, i.id",
-                 NULL, 0, &r);
-    if (e != OK) return e;
-    *n = 0;
-    int k;
-    while ((k = db_next(r)) == 1 && *n < max)
-        ids[(*n)++] = db_int(r, 0);
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
-    return e;
+    (void)a;
+    *(int64_t *)item = db_int(r, 0);
 }
 
 struct demo_incident {
@@ -616,9 +610,17 @@ static const char *const demo_names[] = {"张女士", "李先生", "王女士", 
 
 enum err cases_demo_load(struct db *db, struct arena *a)
 {
-    int64_t inst[16];
+    /* Institutions of 张湾区 and 茅箭区 that are filed or have an operator account (at most 16): those with
+     * an operator first (the demo's operator then sees its incidents), then by id. */
+    int64_t *inst = NULL;
     int ni = 0;
-    enum err e = demo_institutions(db, inst, 16, &ni);
+    enum err e =
+        db_get_all(db, a,
+                   "SELECT i.id FROM institutions i WHERE (i.state = 'filed' OR EXISTS (SELECT 1 FROM "
+                   "users u WHERE u.institution_id = i.id)) AND i.district_code IN ('420303', '420302') "
+                   "ORDER BY CASE WHEN EXISTS (SELECT 1 FROM users u WHERE u.institution_id = i.id) "
+                   "THEN 0 ELSE 1 END, i.id",
+                   NULL, 0, read_id, sizeof *inst, 16, (void **)&inst, &ni);
     if (e != OK || ni == 0) return e;
     int64_t now = clock_now();
     struct field_errors fe;

@@ -8,6 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The incident id as it is now, in full, with status. */
+static enum err answer_current(struct req *r, struct resp *out, unsigned status, int64_t id)
+{
+    struct incident_row row;
+    enum err e = incident_get(r->db, r->a, id, &row);
+    if (e != OK) return e;
+    return resp_json(r, out, status, incident_json(&row, true));
+}
+
 static bool visible(const struct principal *who, const char *district, int64_t inst_id)
 {
     if (who->role == ROLE_OPERATOR) return who->institution_id == inst_id;
@@ -125,10 +134,7 @@ enum err incident_api_report(struct req *r, struct resp *out)
     int64_t id = 0;
     e = incident_report(r->db, r->who, inst_id, &in, 0, &r->fe, &id);
     if (e != OK) return e;
-    struct incident_row row;
-    e = incident_get(r->db, r->a, id, &row);
-    if (e != OK) return e;
-    return resp_json(r, out, 201, incident_json(&row, true));
+    return answer_current(r, out, 201, id);
 }
 
 /* Filters of GET /api/v1/incidents from the query, each bad one into r->fe. */
@@ -192,17 +198,24 @@ enum err incident_api_list(struct req *r, struct resp *out)
     return resp_json(r, out, 200, json_pack("{s:o, s:I}", "items", arr, "total", (json_int_t)total));
 }
 
-static enum err load_visible(struct req *r, struct incident_row *row)
+enum err incident_load_visible(struct req *r, struct incident_row *row)
 {
     enum err e = incident_get(r->db, r->a, r->id[0], row);
     if (e != OK) return e;
     return visible(r->who, row->district_code, row->institution_id) ? OK : ERR_NOT_FOUND;
 }
 
+/* incident_load_visible, then the request's JSON body (a hidden incident is 404 whatever the body). */
+static enum err load_visible_body(struct req *r, struct incident_row *row, json_t **body)
+{
+    enum err e = incident_load_visible(r, row);
+    return e == OK ? req_json(r, body) : e;
+}
+
 enum err incident_api_get(struct req *r, struct resp *out)
 {
     struct incident_row row;
-    enum err e = load_visible(r, &row);
+    enum err e = incident_load_visible(r, &row);
     if (e != OK) return e;
     return resp_json(r, out, 200, incident_json(&row, true));
 }
@@ -210,28 +223,22 @@ enum err incident_api_get(struct req *r, struct resp *out)
 enum err incident_api_note(struct req *r, struct resp *out)
 {
     struct incident_row row;
-    enum err e = load_visible(r, &row);
-    if (e != OK) return e;
     json_t *body;
-    e = req_json(r, &body);
+    enum err e = load_visible_body(r, &row, &body);
     if (e != OK) return e;
     const char *text = NULL;
     struct jspec spec[] = {JS_STRING("text", &text, 2, 4000), JS_END};
     if (!jspec_parse(body, spec, "", &r->fe)) return ERR_VALIDATION;
     e = incident_follow_up(r->db, r->who, row.id, text, 0);
     if (e != OK) return e;
-    e = incident_get(r->db, r->a, row.id, &row);
-    if (e != OK) return e;
-    return resp_json(r, out, 200, incident_json(&row, true));
+    return answer_current(r, out, 200, row.id);
 }
 
 enum err incident_api_close(struct req *r, struct resp *out)
 {
     struct incident_row row;
-    enum err e = load_visible(r, &row);
-    if (e != OK) return e;
     json_t *body;
-    e = req_json(r, &body);
+    enum err e = load_visible_body(r, &row, &body);
     if (e != OK) return e;
     const char *conclusion = NULL;
     bool subst = false, have_subst = false;
@@ -247,31 +254,27 @@ enum err incident_api_close(struct req *r, struct resp *out)
     if (!jspec_parse(body, spec, "", &r->fe)) return ERR_VALIDATION;
     e = incident_close(r->db, r->who, row.id, conclusion, have_subst ? (subst ? 1 : 0) : -1, 0, &r->fe);
     if (e != OK) return e;
-    e = incident_get(r->db, r->a, row.id, &row);
-    if (e != OK) return e;
-    return resp_json(r, out, 200, incident_json(&row, true));
+    return answer_current(r, out, 200, row.id);
 }
 
-/* The year asked for (default: this year), 2000 up to this year; else a field error "year". */
-int incident_stats_year(struct req *r)
+enum err incident_stats_req(struct req *r, int *year, struct incident_stat **rows, int *n)
 {
     int y, m, d;
     days_to_date(clock_day_of(clock_now()), &y, &m, &d);
-    int64_t year = y;
-    if (!page_parse_int(req_query(r, "year"), 2000, y, y, &year)) {
+    int64_t asked = y;
+    if (!page_parse_int(req_query(r, "year"), 2000, y, y, &asked)) {
         fe_addf(&r->fe, "year", "年份应为 2000–%d", y);
-        return -1;
+        return ERR_VALIDATION;
     }
-    return (int)year;
+    *year = (int)asked;
+    return incident_stats(r->db, r->a, *year, rows, n);
 }
 
 enum err incident_api_stats(struct req *r, struct resp *out)
 {
-    int year = incident_stats_year(r);
-    if (year < 0) return ERR_VALIDATION;
+    int year, n;
     struct incident_stat *rows;
-    int n;
-    enum err e = incident_stats(r->db, r->a, year, &rows, &n);
+    enum err e = incident_stats_req(r, &year, &rows, &n);
     if (e != OK) return e;
     json_t *arr = json_array();
     for (int i = 0; i < n; i++)

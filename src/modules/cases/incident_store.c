@@ -1,10 +1,13 @@
 /* Incidents and their SQL. Each write is one transaction with its audit entry; the workflow move is judged by
  * the transition table against the row read inside the same transaction. */
 #include "core/clock.h"
+#include "modules/institution/inst.h"
 #include "modules/cases/cases.h"
 
 #include <stdio.h>
 #include <string.h>
+
+/* ---- Shared by the stores ------------------------------------------------------------------------------ */
 
 /* ---- Reading ------------------------------------------------------------------------------------------- */
 
@@ -16,8 +19,9 @@
     " FROM incidents c JOIN institutions i ON i.id = c.institution_id JOIN districts d ON d.code = "         \
     "c.district_code "
 
-static void read_incident(struct db_rows *r, struct arena *a, struct incident_row *o)
+static void read_incident(struct db_rows *r, struct arena *a, void *item)
 {
+    struct incident_row *o = item;
     memset(o, 0, sizeof *o);
     o->id = db_int(r, 0);
     o->institution_id = db_int(r, 1);
@@ -40,37 +44,25 @@ static void read_incident(struct db_rows *r, struct arena *a, struct incident_ro
     o->conclusion = db_text_dup(r, 18, a);
 }
 
+static void read_note(struct db_rows *r, struct arena *a, void *item)
+{
+    struct incident_note *o = item;
+    o->kind = db_text_dup(r, 0, a);
+    o->text = db_text_dup(r, 1, a);
+    o->at = db_int(r, 2);
+    o->by = db_isnull(r, 3) ? "system" : db_text_dup(r, 3, a);
+}
+
 enum err incident_get(struct db *db, struct arena *a, int64_t id, struct incident_row *out)
 {
     struct db_val v[] = {DBV_INT(id)};
-    struct db_rows *r = NULL;
-    enum err e = db_query(db, "SELECT " INC_COLS INC_FROM "WHERE c.id = $1", v, 1, &r);
+    enum err e = db_get_one(db, a, "SELECT " INC_COLS INC_FROM "WHERE c.id = $1", v, 1, read_incident, out);
     if (e != OK) return e;
-    int k = db_next(r);
-    if (k == 1) read_incident(r, a, out);
-    e = k == 1 ? OK : k == 0 ? ERR_NOT_FOUND : db_rows_err(r);
-    db_done(r);
-    if (e != OK) return e;
-    int64_t count = 0;
-    e = db_int_query(db, "SELECT COUNT(*) FROM incident_notes WHERE incident_id = $1", v, 1, &count);
-    if (e != OK) return e;
-    e = db_query(db,
-                 "SELECT n.kind, n.text, n.at, u.username FROM incident_notes n LEFT JOIN users u ON u.id = "
-                 "n.by_user WHERE n.incident_id = $1 ORDER BY n.id",
-                 v, 1, &r);
-    if (e != OK) return e;
-    out->notes = arena_zalloc(a, (size_t)(count + 1) * sizeof *out->notes);
-    out->nnotes = 0;
-    while ((k = db_next(r)) == 1 && out->nnotes < count) {
-        struct incident_note *nt = &out->notes[out->nnotes++];
-        nt->kind = db_text_dup(r, 0, a);
-        nt->text = db_text_dup(r, 1, a);
-        nt->at = db_int(r, 2);
-        nt->by = db_isnull(r, 3) ? "system" : db_text_dup(r, 3, a);
-    }
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
-    return e;
+    return db_get_all(
+        db, a,
+        "SELECT n.kind, n.text, n.at, u.username FROM incident_notes n LEFT JOIN users u ON u.id = "
+        "n.by_user WHERE n.incident_id = $1 ORDER BY n.id",
+        v, 1, read_note, sizeof *out->notes, 0, (void **)&out->notes, &out->nnotes);
 }
 
 #define INC_WHERE                                                                                            \
@@ -98,20 +90,10 @@ enum err incident_list(struct db *db, struct arena *a, const struct incident_fil
                          DBV_INT((int64_t)(page - 1) * per)};
     enum err e = db_int_query(db, "SELECT COUNT(*) FROM incidents c " INC_WHERE, v, 8, total);
     if (e != OK) return e;
-    struct db_rows *r = NULL;
-    e = db_query(db,
-                 "SELECT " INC_COLS INC_FROM INC_WHERE
-                 "ORDER BY c.occurred_at DESC, c.id DESC LIMIT $9 OFFSET $10",
-                 v, DB_NPARAMS(v), &r);
-    if (e != OK) return e;
-    *items = arena_zalloc(a, (size_t)per * sizeof **items);
-    *n = 0;
-    int k;
-    while ((k = db_next(r)) == 1 && *n < per)
-        read_incident(r, a, &(*items)[(*n)++]);
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
-    return e;
+    return db_get_all(db, a,
+                      "SELECT " INC_COLS INC_FROM INC_WHERE
+                      "ORDER BY c.occurred_at DESC, c.id DESC LIMIT $9 OFFSET $10",
+                      v, DB_NPARAMS(v), read_incident, sizeof **items, per, (void **)items, n);
 }
 
 /* ---- Reporting ----------------------------------------------------------------------------------------- */
@@ -126,15 +108,8 @@ struct report_ctx {
 static enum err report_tx(struct db *db, void *p)
 {
     struct report_ctx *c = p;
-    struct db_val iv[] = {DBV_INT(c->inst_id)};
-    struct db_rows *r = NULL;
-    enum err e = db_query(db, "SELECT district_code FROM institutions WHERE id = $1", iv, 1, &r);
-    if (e != OK) return e;
-    int k = db_next(r);
-    char district[16] = "";
-    if (k == 1 && db_text(r, 0)) snprintf(district, sizeof district, "%s", db_text(r, 0));
-    e = k == 1 ? OK : k == 0 ? ERR_NOT_FOUND : db_rows_err(r);
-    db_done(r);
+    char district[16];
+    enum err e = inst_district_code(db, c->inst_id, district);
     if (e != OK) return e;
     if (incident_transition(IS_NONE, IEV_REPORT, c->who ? c->who->role : ROLE_OPERATOR) != IS_REPORTED)
         return ERR_FORBIDDEN;
@@ -208,22 +183,29 @@ struct move_ctx {
     int64_t at;
 };
 
+/* The workflow state of an incident: indexes into incident_status_names and incident_type_names (-1:
+ * unknown). */
+struct incident_state {
+    int status, type;
+};
+
+static void read_state(struct db_rows *r, struct arena *a, void *item)
+{
+    (void)a;
+    struct incident_state *o = item;
+    o->status = cases_name_index(incident_status_names, db_text(r, 0));
+    o->type = cases_name_index(incident_type_names, db_text(r, 1));
+}
+
 static enum err move_tx(struct db *db, void *p)
 {
     struct move_ctx *c = p;
     struct db_val iv[] = {DBV_INT(c->id)};
-    struct db_rows *r = NULL;
-    enum err e = db_query(db, "SELECT status, type FROM incidents WHERE id = $1", iv, 1, &r);
+    struct incident_state cur;
+    enum err e =
+        db_get_one(db, NULL, "SELECT status, type FROM incidents WHERE id = $1", iv, 1, read_state, &cur);
     if (e != OK) return e;
-    int k = db_next(r);
-    int from = -1, type = -1;
-    if (k == 1) {
-        from = cases_name_index(incident_status_names, db_text(r, 0));
-        type = cases_name_index(incident_type_names, db_text(r, 1));
-    }
-    e = k == 1 ? OK : k == 0 ? ERR_NOT_FOUND : db_rows_err(r);
-    db_done(r);
-    if (e != OK) return e;
+    int from = cur.status, type = cur.type;
     int to = from < 0 ? -1 : incident_transition(from, c->event, c->who ? c->who->role : ROLE_CITY);
     if (to < 0) return ERR_STATE;
     if (c->event == IEV_CLOSE) {
@@ -287,19 +269,26 @@ enum err incident_close(struct db *db, const struct principal *who, int64_t id, 
 /* ---- Public statistics -----------------------------------------------------------------------------------
  */
 
+static void read_stat(struct db_rows *r, struct arena *a, void *item)
+{
+    struct incident_stat *o = item;
+    o->district_code = db_text_dup(r, 0, a);
+    o->district_name = db_text_dup(r, 1, a);
+    o->serious_injuries = db_int(r, 2);
+    o->deaths = db_int(r, 3);
+    o->substantiated_abuse = db_int(r, 4);
+    o->total = db_int(r, 5);
+}
+
 enum err incident_stats(struct db *db, struct arena *a, int year, struct incident_stat **rows, int *n)
 {
     int64_t from = date_to_days(year, 1, 1) * 86400 - 8 * 3600;
     int64_t to = date_to_days(year + 1, 1, 1) * 86400 - 8 * 3600;
-    int64_t count = 0;
-    enum err e = db_int_query(db, "SELECT COUNT(*) FROM districts", NULL, 0, &count);
-    if (e != OK) return e;
     struct db_val v[] = {DBV_INT(from), DBV_INT(to)};
-    struct db_rows *r = NULL;
     /* Serious injuries and deaths count as reported; abuse counts only once an official has closed the case
      * as substantiated, as the yearly reports required of US states do. */
-    e = db_query(
-        db,
+    return db_get_all(
+        db, a,
         "SELECT d.code, d.name, "
         "COALESCE(SUM(CASE WHEN c.type = 'injury' AND c.severity = 'serious' THEN 1 ELSE 0 END), 0), "
         "COALESCE(SUM(CASE WHEN c.severity = 'death' THEN 1 ELSE 0 END), 0), "
@@ -307,21 +296,5 @@ enum err incident_stats(struct db *db, struct arena *a, int year, struct inciden
         "c.substantiated = 1 THEN 1 ELSE 0 END), 0), COUNT(c.id) "
         "FROM districts d LEFT JOIN incidents c ON c.district_code = d.code AND c.occurred_at >= $1 "
         "AND c.occurred_at < $2 GROUP BY d.code, d.name, d.sort ORDER BY d.sort",
-        v, 2, &r);
-    if (e != OK) return e;
-    *rows = arena_zalloc(a, (size_t)(count + 1) * sizeof **rows);
-    *n = 0;
-    int k;
-    while ((k = db_next(r)) == 1 && *n < count) {
-        struct incident_stat *s = &(*rows)[(*n)++];
-        s->district_code = db_text_dup(r, 0, a);
-        s->district_name = db_text_dup(r, 1, a);
-        s->serious_injuries = db_int(r, 2);
-        s->deaths = db_int(r, 3);
-        s->substantiated_abuse = db_int(r, 4);
-        s->total = db_int(r, 5);
-    }
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
-    return e;
+        v, 2, read_stat, sizeof **rows, 0, (void **)rows, n);
 }

@@ -98,6 +98,9 @@ struct district {
     int64_t version;
 };
 enum err district_list(struct db *db, struct arena *a, struct district **items, int *n);
+/* The district code of institution id into out (16 bytes, "" when NULL); ERR_NOT_FOUND when there is no such
+ * institution. Works inside or outside a transaction. */
+enum err inst_district_code(struct db *db, int64_t id, char out[16]);
 /* The name of one of our districts into *name (arena). ERR_NOT_FOUND when code is not ours; a database error
  * as itself, so that an outage is never mistaken for a bad code. */
 enum err district_name(struct db *db, struct arena *a, const char *code, const char **name);

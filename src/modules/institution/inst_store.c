@@ -358,3 +358,19 @@ unsigned inst_vacancy_types(int age_months)
     }
     return types;
 }
+
+/* Copies column 0 (a district code, NULL as "") into item, a char[16]. */
+static void read_district_code(struct db_rows *r, struct arena *a, void *item)
+{
+    (void)a;
+    const char *s = db_text(r, 0);
+    snprintf(item, 16, "%s", s ? s : "");
+}
+
+enum err inst_district_code(struct db *db, int64_t id, char out[16])
+{
+    struct db_val v[] = {DBV_INT(id)};
+    out[0] = 0;
+    return db_get_one(db, NULL, "SELECT district_code FROM institutions WHERE id = $1", v, 1,
+                      read_district_code, out);
+}
