@@ -163,6 +163,55 @@ static void test_children_per_caregiver_rounds_and_refuses_zero(void **state)
     assert_true(lc_children_per_caregiver(0, 2) == 0);
 }
 
+static const struct lc_decision review_decision = {.yes = "accept",
+                                                   .no = "return",
+                                                   .yes_event = 1,
+                                                   .no_event = 2,
+                                                   .bad_decision = "bad decision",
+                                                   .reason_required = "reason required"};
+
+static void test_decision_check_grants_refuses_and_needs_a_reason_to_refuse(void **state)
+{
+    (void)state;
+    struct arena a;
+    arena_init(&a, 0);
+    struct field_errors fe;
+    fe_init(&fe, &a);
+    const char *reason = "  \u3000 ";
+    assert_int_equal(lc_decision_check(&review_decision, "accept", &reason, &fe), 1);
+    assert_null(reason);
+    assert_int_equal(fe.n, 0);
+    reason = NULL;
+    assert_int_equal(lc_decision_check(&review_decision, "return", &reason, &fe), 2);
+    assert_int_equal(fe.n, 1);
+    assert_string_equal(fe.items[0].field, "reason");
+    fe.n = 0;
+    reason = "材料不全";
+    assert_int_equal(lc_decision_check(&review_decision, "return", &reason, &fe), 2);
+    assert_string_equal(reason, "材料不全");
+    assert_int_equal(fe.n, 0);
+    assert_int_equal(lc_decision_check(&review_decision, "approve", &reason, &fe), -1);
+    assert_string_equal(fe.items[0].field, "decision");
+    fe.n = 0;
+    char *longer = arena_alloc(&a, 2002);
+    memset(longer, 'x', 2001);
+    longer[2001] = 0;
+    reason = longer;
+    lc_decision_check(&review_decision, "return", &reason, &fe);
+    assert_int_equal(fe.n, 1);
+    assert_string_equal(fe.items[0].field, "reason");
+    arena_free(&a);
+}
+
+static void test_blank_to_null_keeps_text_and_drops_blanks(void **state)
+{
+    (void)state;
+    assert_null(lc_blank_to_null(NULL));
+    assert_null(lc_blank_to_null(""));
+    assert_null(lc_blank_to_null(" \t\r\n\u3000"));
+    assert_string_equal(lc_blank_to_null(" 理由 "), " 理由 ");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -175,6 +224,8 @@ int main(void)
         cmocka_unit_test(test_review_default_year_is_the_previous_calendar_year),
         cmocka_unit_test(test_review_overdue_only_after_due_day_for_institutions_filed_by_year_end),
         cmocka_unit_test(test_children_per_caregiver_rounds_and_refuses_zero),
+        cmocka_unit_test(test_decision_check_grants_refuses_and_needs_a_reason_to_refuse),
+        cmocka_unit_test(test_blank_to_null_keeps_text_and_drops_blanks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

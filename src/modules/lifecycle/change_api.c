@@ -6,17 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool visible(const struct principal *who, const char *district, int64_t inst_id)
-{
-    if (who->role == ROLE_OPERATOR) return who->institution_id == inst_id;
-    return auth_sees_district(who, district);
-}
-
 static enum err load_visible(struct req *r, int64_t id, struct change_row *c)
 {
     enum err e = change_get(r->db, r->a, id, c);
     if (e != OK) return e;
-    return visible(r->who, c->district_code, c->institution_id) ? OK : ERR_NOT_FOUND;
+    return lc_visible(r->who, c->district_code, c->institution_id) ? OK : ERR_NOT_FOUND;
 }
 
 enum err change_api_request(struct req *r, struct resp *out)
@@ -55,11 +49,8 @@ enum err change_api_list(struct req *r, struct resp *out)
         inst_id = strtoll(inst, &end, 10);
         if (*end || inst_id < 1) fe_add(&r->fe, "institution_id", "应为机构编号");
     }
-    if (district && !*district) district = NULL;
-    if (r->who->role == ROLE_COUNTY) {
-        if (district && strcmp(district, r->who->district) != 0) return ERR_NOT_FOUND;
-        district = r->who->district;
-    }
+    enum err e = lc_scope_district(r, &district);
+    if (e != OK) return e;
     if (r->who->role == ROLE_OPERATOR) {
         if (inst_id && inst_id != r->who->institution_id) return ERR_NOT_FOUND;
         inst_id = r->who->institution_id;
@@ -67,7 +58,7 @@ enum err change_api_list(struct req *r, struct resp *out)
     if (r->fe.n) return ERR_VALIDATION;
     struct change_row *rows;
     int n;
-    enum err e = change_list(r->db, r->a, status, district, inst_id, &rows, &n);
+    e = change_list(r->db, r->a, status, district, inst_id, &rows, &n);
     if (e != OK) return e;
     json_t *arr = json_array();
     for (int i = 0; i < n; i++)
@@ -85,38 +76,15 @@ enum err change_api_get(struct req *r, struct resp *out)
 
 enum err change_api_decide(struct req *r, struct resp *out)
 {
+    static const char *const decisions[] = {"approve", "reject", NULL};
+    const char *decision, *reason;
     struct change_row c;
     enum err e = load_visible(r, r->id[0], &c);
-    if (e != OK) return e;
-    json_t *body;
-    e = req_json(r, &body);
-    if (e != OK) return e;
-    static const char *const decisions[] = {"approve", "reject", NULL};
-    int decision = -1;
-    const char *reason = NULL;
-    struct jspec spec[] = {
-        JS_ENUM("decision", &decision, decisions),
-        {.name = "reason",
-         .type = JT_STRING,
-         .flags = JS_OPTIONAL | JS_NULLABLE,
-         .dst = &reason,
-         .min = 0,
-         .max = 2000},
-        JS_END,
-    };
-    if (!jspec_parse(body, spec, "", &r->fe)) return ERR_VALIDATION;
-    e = change_decide(r->db, r->a, r->who, c.id, decisions[decision], reason, &r->fe);
-    if (e != OK) return e;
-    e = change_get(r->db, r->a, c.id, &c);
+    if (e == OK) e = lc_decision_body(r, decisions, &decision, &reason, NULL);
+    if (e == OK) e = change_decide(r->db, r->a, r->who, c.id, decision, reason, &r->fe);
+    if (e == OK) e = change_get(r->db, r->a, c.id, &c);
     if (e != OK) return e;
     return resp_json(r, out, 200, change_json(&c));
-}
-
-static enum err load_inst(struct req *r, struct institution *inst)
-{
-    enum err e = inst_get(r->db, r->a, r->id[0], inst);
-    if (e != OK) return e;
-    return visible(r->who, inst->district_code, inst->id) ? OK : ERR_NOT_FOUND;
 }
 
 static json_t *version_json(const struct inst_version *v)
@@ -132,7 +100,7 @@ static json_t *version_json(const struct inst_version *v)
 enum err change_api_versions(struct req *r, struct resp *out)
 {
     struct institution inst;
-    enum err e = load_inst(r, &inst);
+    enum err e = lc_load_inst(r, r->id[0], &inst);
     if (e != OK) return e;
     struct inst_version *items;
     int n;
@@ -149,7 +117,7 @@ enum err change_api_versions(struct req *r, struct resp *out)
 enum err change_api_version(struct req *r, struct resp *out)
 {
     struct institution inst;
-    enum err e = load_inst(r, &inst);
+    enum err e = lc_load_inst(r, r->id[0], &inst);
     if (e != OK) return e;
     struct inst_version v;
     e = inst_version_get(r->db, r->a, inst.id, r->id[1], &v);

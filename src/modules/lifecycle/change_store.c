@@ -13,61 +13,58 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *actor_name(const struct principal *who)
-{
-    return who ? who->username : "system";
-}
-
 /* ---- Snapshots ------------------------------------------------------------------------------------------
  */
 
-/* The full institution row as JSON (new reference) and its version. */
-static enum err snapshot(struct db *db, int64_t inst_id, json_t **out, int64_t *version)
+/* The full institution row as JSON (a new reference the caller releases) and its version. */
+struct inst_snapshot {
+    json_t *j;
+    int64_t version;
+};
+
+static void read_snapshot(struct db_rows *r, struct arena *a, void *item)
+{
+    (void)a;
+    struct inst_snapshot *o = item;
+    char reg[11], filed[11], closed[11];
+    json_t *types = json_array();
+    unsigned bits = (unsigned)db_int(r, 13);
+    for (int t = 0; t < SVC__COUNT; t++)
+        if (bits & (1u << t)) json_array_append_new(types, json_string(service_type_names[t]));
+    json_t *j =
+        json_pack("{s:I, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s, s:s?, s:s?, s:I, s:s?, s:o, s:b, s:I, s:I}",
+                  "id", (json_int_t)db_int(r, 0), "uscc", db_text(r, 1), "name", db_text(r, 2), "legal_form",
+                  db_text(r, 3), "district_code", db_text(r, 4), "address", db_text(r, 5), "business_scope",
+                  db_text(r, 6), "registered_on", date_format(db_int(r, 7), reg), "authority", db_text(r, 8),
+                  "state", db_text(r, 9), "version", (json_int_t)db_int(r, 10), "filing_number",
+                  db_text(r, 11), "service_types", types, "inclusive", db_int(r, 14) != 0, "places",
+                  (json_int_t)db_int(r, 15), "updated_at", (json_int_t)db_int(r, 23));
+    json_object_set_new(j, "filed_on",
+                        db_isnull(r, 12) ? json_null() : json_string(date_format(db_int(r, 12), filed)));
+    json_object_set_new(j, "min_age_months", db_isnull(r, 16) ? json_null() : json_integer(db_int(r, 16)));
+    json_object_set_new(j, "max_age_months", db_isnull(r, 17) ? json_null() : json_integer(db_int(r, 17)));
+    json_object_set_new(j, "fee_min_yuan",
+                        db_isnull(r, 18) ? json_null() : json_real((double)db_int(r, 18) / 100.0));
+    json_object_set_new(j, "lat", db_isnull(r, 19) ? json_null() : json_real(db_real(r, 19)));
+    json_object_set_new(j, "lon", db_isnull(r, 20) ? json_null() : json_real(db_real(r, 20)));
+    json_object_set_new(j, "provider_kind", json_string(db_text(r, 21) ? db_text(r, 21) : "institution"));
+    json_object_set_new(j, "closed_on",
+                        db_isnull(r, 22) ? json_null() : json_string(date_format(db_int(r, 22), closed)));
+    o->j = j;
+    o->version = db_int(r, 10);
+}
+
+static enum err snapshot(struct db *db, int64_t inst_id, struct inst_snapshot *out)
 {
     struct db_val v[] = {DBV_INT(inst_id)};
-    struct db_rows *r = NULL;
-    enum err e = db_query(
-        db,
+    *out = (struct inst_snapshot){NULL, 0};
+    return db_get_one(
+        db, NULL,
         "SELECT id, uscc, name, legal_form, district_code, address, business_scope, registered_on, "
         "authority, state, version, filing_number, filed_on, service_types, inclusive, places, "
         "min_age_months, max_age_months, fee_min_fen, lat, lon, provider_kind, closed_on, updated_at "
         "FROM institutions WHERE id = $1",
-        v, 1, &r);
-    if (e != OK) return e;
-    int k = db_next(r);
-    if (k == 1) {
-        char reg[11], filed[11], closed[11];
-        json_t *types = json_array();
-        unsigned bits = (unsigned)db_int(r, 13);
-        for (int t = 0; t < SVC__COUNT; t++)
-            if (bits & (1u << t)) json_array_append_new(types, json_string(service_type_names[t]));
-        json_t *j = json_pack(
-            "{s:I, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s, s:s?, s:s?, s:I, s:s?, s:o, s:b, s:I, s:I}", "id",
-            (json_int_t)db_int(r, 0), "uscc", db_text(r, 1), "name", db_text(r, 2), "legal_form",
-            db_text(r, 3), "district_code", db_text(r, 4), "address", db_text(r, 5), "business_scope",
-            db_text(r, 6), "registered_on", date_format(db_int(r, 7), reg), "authority", db_text(r, 8),
-            "state", db_text(r, 9), "version", (json_int_t)db_int(r, 10), "filing_number", db_text(r, 11),
-            "service_types", types, "inclusive", db_int(r, 14) != 0, "places", (json_int_t)db_int(r, 15),
-            "updated_at", (json_int_t)db_int(r, 23));
-        json_object_set_new(j, "filed_on",
-                            db_isnull(r, 12) ? json_null() : json_string(date_format(db_int(r, 12), filed)));
-        json_object_set_new(j, "min_age_months",
-                            db_isnull(r, 16) ? json_null() : json_integer(db_int(r, 16)));
-        json_object_set_new(j, "max_age_months",
-                            db_isnull(r, 17) ? json_null() : json_integer(db_int(r, 17)));
-        json_object_set_new(j, "fee_min_yuan",
-                            db_isnull(r, 18) ? json_null() : json_real((double)db_int(r, 18) / 100.0));
-        json_object_set_new(j, "lat", db_isnull(r, 19) ? json_null() : json_real(db_real(r, 19)));
-        json_object_set_new(j, "lon", db_isnull(r, 20) ? json_null() : json_real(db_real(r, 20)));
-        json_object_set_new(j, "provider_kind", json_string(db_text(r, 21) ? db_text(r, 21) : "institution"));
-        json_object_set_new(j, "closed_on",
-                            db_isnull(r, 22) ? json_null() : json_string(date_format(db_int(r, 22), closed)));
-        *out = j;
-        *version = db_int(r, 10);
-    }
-    e = k == 1 ? OK : k == 0 ? ERR_NOT_FOUND : db_rows_err(r);
-    db_done(r);
-    return e;
+        v, 1, read_snapshot, out);
 }
 
 static char *dump(json_t *j)
@@ -77,13 +74,12 @@ static char *dump(json_t *j)
 
 enum err inst_version_keep(struct db *db, int64_t inst_id, int64_t change_id)
 {
-    json_t *j = NULL;
-    int64_t version = 0;
-    enum err e = snapshot(db, inst_id, &j, &version);
+    struct inst_snapshot cur;
+    enum err e = snapshot(db, inst_id, &cur);
     if (e != OK) return e;
-    char *txt = dump(j);
-    json_decref(j);
-    struct db_val v[] = {DBV_INT(inst_id), DBV_INT(version), DBV_TEXT(txt),
+    char *txt = dump(cur.j);
+    json_decref(cur.j);
+    struct db_val v[] = {DBV_INT(inst_id), DBV_INT(cur.version), DBV_TEXT(txt),
                          change_id ? DBV_INT(change_id) : DBV_NULL, DBV_INT(clock_now())};
     e = db_exec(db,
                 "INSERT INTO institution_versions (institution_id, version, snapshot, change_id, created_at) "
@@ -93,50 +89,41 @@ enum err inst_version_keep(struct db *db, int64_t inst_id, int64_t change_id)
     return e;
 }
 
+static void read_version(struct db_rows *r, struct arena *a, void *item)
+{
+    struct inst_version *it = item;
+    it->version = db_int(r, 0);
+    it->created_at = db_int(r, 1);
+    it->change_id = db_isnull(r, 2) ? 0 : db_int(r, 2);
+    it->snapshot = db_text_dup(r, 3, a);
+    it->stored = true;
+}
+
 enum err inst_versions(struct db *db, struct arena *a, int64_t inst_id, struct inst_version **items, int *n)
 {
+    struct inst_snapshot cur;
+    enum err e = snapshot(db, inst_id, &cur);
+    if (e != OK) return e;
     struct db_val v[] = {DBV_INT(inst_id)};
-    int64_t stored = 0;
-    enum err e = db_int_query(db, "SELECT COUNT(*) FROM institution_versions WHERE institution_id = $1", v, 1,
-                              &stored);
-    if (e != OK) return e;
-    json_t *cur = NULL;
-    int64_t cur_version = 0;
-    e = snapshot(db, inst_id, &cur, &cur_version);
-    if (e != OK) return e;
-    *items = arena_alloc(a, (size_t)(stored + 1) * sizeof **items);
-    *n = 0;
-    struct db_rows *r = NULL;
-    e = db_query(db,
-                 "SELECT version, created_at, change_id, snapshot FROM institution_versions "
-                 "WHERE institution_id = $1 ORDER BY version",
-                 v, 1, &r);
-    if (e != OK) {
-        json_decref(cur);
-        return e;
-    }
+    e = db_get_all(db, a,
+                   "SELECT version, created_at, change_id, snapshot FROM institution_versions "
+                   "WHERE institution_id = $1 ORDER BY version",
+                   v, 1, read_version, sizeof **items, 0, (void **)items, n);
     bool have_current = false;
-    int k;
-    while ((k = db_next(r)) == 1 && *n < stored) {
-        struct inst_version *it = &(*items)[(*n)++];
-        it->version = db_int(r, 0);
-        it->created_at = db_int(r, 1);
-        it->change_id = db_isnull(r, 2) ? 0 : db_int(r, 2);
-        it->snapshot = db_text_dup(r, 3, a);
-        it->stored = true;
-        have_current |= it->version == cur_version;
-    }
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
+    for (int i = 0; i < *n; i++)
+        have_current |= (*items)[i].version == cur.version;
     if (e == OK && !have_current) {
         /* The current row is a version too, even before anything stored it. */
-        char *txt = dump(cur);
-        struct json_t *u = json_object_get(cur, "updated_at");
-        (*items)[(*n)++] =
-            (struct inst_version){cur_version, json_integer_value(u), 0, arena_strdup(a, txt), false};
+        struct inst_version *all = arena_alloc(a, (size_t)(*n + 1) * sizeof *all);
+        if (*n) memcpy(all, *items, (size_t)*n * sizeof *all);
+        char *txt = dump(cur.j);
+        struct json_t *u = json_object_get(cur.j, "updated_at");
+        all[(*n)++] =
+            (struct inst_version){cur.version, json_integer_value(u), 0, arena_strdup(a, txt), false};
+        *items = all;
         free(txt);
     }
-    json_decref(cur);
+    json_decref(cur.j);
     return e;
 }
 
@@ -294,8 +281,9 @@ bool change_parse(struct db *db, json_t *changes, const char *source, struct fie
     " FROM institution_changes c JOIN institutions i ON i.id = c.institution_id "                            \
     "LEFT JOIN users u ON u.id = c.requested_by "
 
-static void read_change(struct db_rows *r, struct arena *a, struct change_row *o)
+static void read_change(struct db_rows *r, struct arena *a, void *item)
 {
+    struct change_row *o = item;
     memset(o, 0, sizeof *o);
     o->id = db_int(r, 0);
     o->institution_id = db_int(r, 1);
@@ -316,14 +304,7 @@ static void read_change(struct db_rows *r, struct arena *a, struct change_row *o
 enum err change_get(struct db *db, struct arena *a, int64_t id, struct change_row *out)
 {
     struct db_val v[] = {DBV_INT(id)};
-    struct db_rows *r = NULL;
-    enum err e = db_query(db, "SELECT " CHANGE_COLS CHANGE_FROM "WHERE c.id = $1", v, 1, &r);
-    if (e != OK) return e;
-    int k = db_next(r);
-    if (k == 1) read_change(r, a, out);
-    e = k == 1 ? OK : k == 0 ? ERR_NOT_FOUND : db_rows_err(r);
-    db_done(r);
-    return e;
+    return db_get_one(db, a, "SELECT " CHANGE_COLS CHANGE_FROM "WHERE c.id = $1", v, 1, read_change, out);
 }
 
 enum err change_list(struct db *db, struct arena *a, const char *status, const char *district,
@@ -332,23 +313,12 @@ enum err change_list(struct db *db, struct arena *a, const char *status, const c
     const int max = 500;
     struct db_val v[] = {DBV_TEXT(status), DBV_TEXT(district), inst_id ? DBV_INT(inst_id) : DBV_NULL,
                          DBV_INT(max)};
-    struct db_rows *r = NULL;
-    enum err e =
-        db_query(db,
-                 "SELECT " CHANGE_COLS CHANGE_FROM "WHERE (CAST($1 AS TEXT) IS NULL OR c.status = $1) "
-                 "AND (CAST($2 AS TEXT) IS NULL OR i.district_code = $2) "
-                 "AND (CAST($3 AS BIGINT) IS NULL OR c.institution_id = $3) "
-                 "ORDER BY c.id DESC LIMIT $4",
-                 v, DB_NPARAMS(v), &r);
-    if (e != OK) return e;
-    *items = arena_alloc(a, (size_t)max * sizeof **items);
-    *n = 0;
-    int k;
-    while ((k = db_next(r)) == 1 && *n < max)
-        read_change(r, a, &(*items)[(*n)++]);
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
-    return e;
+    return db_get_all(db, a,
+                      "SELECT " CHANGE_COLS CHANGE_FROM "WHERE (CAST($1 AS TEXT) IS NULL OR c.status = $1) "
+                      "AND (CAST($2 AS TEXT) IS NULL OR i.district_code = $2) "
+                      "AND (CAST($3 AS BIGINT) IS NULL OR c.institution_id = $3) "
+                      "ORDER BY c.id DESC LIMIT $4",
+                      v, DB_NPARAMS(v), read_change, sizeof **items, max, (void **)items, n);
 }
 
 json_t *change_json(const struct change_row *c)
@@ -384,10 +354,10 @@ struct request_ctx {
 /* Insert the change with the values it replaces; inside a transaction. */
 static enum err insert_change(struct db *db, struct request_ctx *c)
 {
-    json_t *snap = NULL;
-    int64_t version = 0;
-    enum err e = snapshot(db, c->inst_id, &snap, &version);
+    struct inst_snapshot cur;
+    enum err e = snapshot(db, c->inst_id, &cur);
     if (e != OK) return e;
+    json_t *snap = cur.j;
     const char *state = json_string_value(json_object_get(snap, "state"));
     bool filed = state && strcmp(state, "filed") == 0;
     unsigned role =
@@ -434,7 +404,7 @@ static enum err insert_change(struct db *db, struct request_ctx *c)
                      v, DB_NPARAMS(v), &c->id);
     char hist[96];
     snprintf(hist, sizeof hist, "{\"change_id\":%lld,\"source\":\"%s\"}", (long long)c->id, c->source);
-    if (e == OK) e = inst_history_add(db, c->inst_id, actor_name(c->who), "change_requested", hist);
+    if (e == OK) e = inst_history_add(db, c->inst_id, lc_actor_name(c->who), "change_requested", hist);
     if (e == OK) e = audit_append(db, c->who, "change.request", "institution_change", c->id, pv, ch);
     free(ch);
     free(pv);
@@ -553,14 +523,9 @@ static enum err decide_tx(struct db *db, void *p)
     int64_t now = clock_now(), applied = 0;
     if (to == CH_APPROVED) {
         struct db_val iv[] = {DBV_INT(ch.institution_id)};
-        struct db_rows *r = NULL;
-        e = db_query(db, "SELECT state FROM institutions WHERE id = $1", iv, 1, &r);
-        if (e != OK) return e;
-        int k = db_next(r);
-        bool filed = k == 1 && db_text(r, 0) && strcmp(db_text(r, 0), "filed") == 0;
-        e = k < 0 ? db_rows_err(r) : OK;
-        db_done(r);
-        if (e != OK) return e;
+        bool filed = false;
+        e = lc_inst_filed(db, ch.institution_id, &filed, NULL);
+        if (e != OK && e != ERR_NOT_FOUND) return e;
         if (!filed) return ERR_STATE; /* closed since the request */
         e = inst_version_keep(db, ch.institution_id, 0);
         if (e == OK) e = apply(db, ch.institution_id, ch.changes);
@@ -586,7 +551,7 @@ static enum err decide_tx(struct db *db, void *p)
     }
     char *txt = dump(after);
     json_decref(after);
-    e = inst_history_add(db, ch.institution_id, actor_name(c->who),
+    e = inst_history_add(db, ch.institution_id, lc_actor_name(c->who),
                          to == CH_APPROVED ? "change_approved" : "change_rejected", txt);
     if (e == OK)
         e = audit_append(db, c->who, to == CH_APPROVED ? "change.approve" : "change.reject",
@@ -598,16 +563,10 @@ static enum err decide_tx(struct db *db, void *p)
 enum err change_decide(struct db *db, struct arena *a, const struct principal *who, int64_t id,
                        const char *decision, const char *reason, struct field_errors *fe)
 {
-    int event = decision && strcmp(decision, "approve") == 0  ? CHE_APPROVE
-                : decision && strcmp(decision, "reject") == 0 ? CHE_REJECT
-                                                              : -1;
-    if (event < 0) fe_add(fe, "decision", "应为 approve（批准）或 reject（驳回）");
-    const char *q = reason;
-    while (q && (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n' || strncmp(q, "\u3000", 3) == 0))
-        q += strncmp(q, "\u3000", 3) == 0 ? 3 : 1;
-    if (q && !*q) reason = NULL;
-    if (event == CHE_REJECT && !reason) fe_add(fe, "reason", "驳回时必须说明理由");
-    if (reason && utf8_chars(reason) > 2000) fe_add(fe, "reason", "理由不能超过 2000 字");
+    static const struct lc_decision choices = {
+        "approve",           "reject", CHE_APPROVE, CHE_REJECT, "应为 approve（批准）或 reject（驳回）",
+        "驳回时必须说明理由"};
+    int event = lc_decision_check(&choices, decision, &reason, fe);
     if (fe->n) return ERR_VALIDATION;
     struct decide_ctx c = {who, a, id, event, reason};
     return db_tx(db, decide_tx, &c);

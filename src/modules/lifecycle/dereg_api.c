@@ -7,18 +7,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool visible(const struct principal *who, const char *district, int64_t inst_id)
+static enum err load_visible(struct req *r, int64_t id, struct dereg_row *d)
 {
-    if (who->role == ROLE_OPERATOR) return who->institution_id == inst_id;
-    return auth_sees_district(who, district);
+    enum err e = dereg_get(r->db, r->a, id, d);
+    if (e != OK) return e;
+    return lc_visible(r->who, d->district_code, d->institution_id) ? OK : ERR_NOT_FOUND;
 }
 
 enum err dereg_api_request(struct req *r, struct resp *out)
 {
     struct institution inst;
-    enum err e = inst_get(r->db, r->a, r->id[0], &inst);
+    enum err e = lc_load_inst(r, r->id[0], &inst);
     if (e != OK) return e;
-    if (!visible(r->who, inst.district_code, inst.id)) return ERR_NOT_FOUND;
     json_t *body;
     e = req_json(r, &body);
     if (e != OK) return e;
@@ -74,36 +74,13 @@ enum err dereg_api_request(struct req *r, struct resp *out)
 
 enum err dereg_api_decide(struct req *r, struct resp *out)
 {
-    struct dereg_row d;
-    enum err e = dereg_get(r->db, r->a, r->id[0], &d);
-    if (e != OK) return e;
-    if (!visible(r->who, d.district_code, d.institution_id)) return ERR_NOT_FOUND;
-    json_t *body;
-    e = req_json(r, &body);
-    if (e != OK) return e;
     static const char *const decisions[] = {"approve", "reject", NULL};
-    int decision = -1;
-    const char *reason = NULL, *number = NULL;
-    struct jspec spec[] = {
-        JS_ENUM("decision", &decision, decisions),
-        {.name = "reason",
-         .type = JT_STRING,
-         .flags = JS_OPTIONAL | JS_NULLABLE,
-         .dst = &reason,
-         .min = 0,
-         .max = 2000},
-        {.name = "decision_number",
-         .type = JT_STRING,
-         .flags = JS_OPTIONAL | JS_NULLABLE,
-         .dst = &number,
-         .min = 0,
-         .max = 100},
-        JS_END,
-    };
-    if (!jspec_parse(body, spec, "", &r->fe)) return ERR_VALIDATION;
-    e = dereg_decide(r->db, r->a, r->who, d.id, decisions[decision], reason, number, &r->fe);
-    if (e != OK) return e;
-    e = dereg_get(r->db, r->a, d.id, &d);
+    const char *decision, *reason, *number;
+    struct dereg_row d;
+    enum err e = load_visible(r, r->id[0], &d);
+    if (e == OK) e = lc_decision_body(r, decisions, &decision, &reason, &number);
+    if (e == OK) e = dereg_decide(r->db, r->a, r->who, d.id, decision, reason, number, &r->fe);
+    if (e == OK) e = dereg_get(r->db, r->a, d.id, &d);
     if (e != OK) return e;
     return resp_json(r, out, 200, dereg_json(&d));
 }
@@ -114,16 +91,13 @@ enum err dereg_api_list(struct req *r, struct resp *out)
     if (status && !*status) status = NULL;
     if (status && lc_status_from_name(dereg_status_names, status) <= DR_NONE)
         fe_add(&r->fe, "status", "状态应为 requested、approved 或 rejected");
-    if (district && !*district) district = NULL;
-    if (r->who->role == ROLE_COUNTY) {
-        if (district && strcmp(district, r->who->district) != 0) return ERR_NOT_FOUND;
-        district = r->who->district;
-    }
+    enum err e = lc_scope_district(r, &district);
+    if (e != OK) return e;
     if (r->fe.n) return ERR_VALIDATION;
     int64_t inst = r->who->role == ROLE_OPERATOR ? r->who->institution_id : 0;
     struct dereg_row *rows;
     int n;
-    enum err e = dereg_list(r->db, r->a, status, district, inst, &rows, &n);
+    e = dereg_list(r->db, r->a, status, district, inst, &rows, &n);
     if (e != OK) return e;
     json_t *arr = json_array();
     for (int i = 0; i < n; i++)
@@ -134,8 +108,7 @@ enum err dereg_api_list(struct req *r, struct resp *out)
 enum err dereg_api_get(struct req *r, struct resp *out)
 {
     struct dereg_row d;
-    enum err e = dereg_get(r->db, r->a, r->id[0], &d);
+    enum err e = load_visible(r, r->id[0], &d);
     if (e != OK) return e;
-    if (!visible(r->who, d.district_code, d.institution_id)) return ERR_NOT_FOUND;
     return resp_json(r, out, 200, dereg_json(&d));
 }

@@ -9,26 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *actor_name(const struct principal *who)
-{
-    return who ? who->username : "system";
-}
-
-static const char *blank_to_null(const char *s)
-{
-    const char *q = s;
-    while (q && (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n' || strncmp(q, "\u3000", 3) == 0))
-        q += strncmp(q, "\u3000", 3) == 0 ? 3 : 1;
-    return q && *q ? s : NULL;
-}
-
 #define DEREG_COLS                                                                                           \
     "g.id, g.institution_id, g.planned_on, g.children_enrolled, g.requested_at, g.decided_at, g.kind, "      \
     "g.status, g.reason, g.placement_plan, g.decision_number, g.decision_reason, i.name, i.district_code"
 #define DEREG_FROM " FROM deregistrations g JOIN institutions i ON i.id = g.institution_id "
 
-static void read_dereg(struct db_rows *r, struct arena *a, struct dereg_row *o)
+static void read_dereg(struct db_rows *r, struct arena *a, void *item)
 {
+    struct dereg_row *o = item;
     memset(o, 0, sizeof *o);
     o->id = db_int(r, 0);
     o->institution_id = db_int(r, 1);
@@ -49,14 +37,7 @@ static void read_dereg(struct db_rows *r, struct arena *a, struct dereg_row *o)
 enum err dereg_get(struct db *db, struct arena *a, int64_t id, struct dereg_row *out)
 {
     struct db_val v[] = {DBV_INT(id)};
-    struct db_rows *r = NULL;
-    enum err e = db_query(db, "SELECT " DEREG_COLS DEREG_FROM "WHERE g.id = $1", v, 1, &r);
-    if (e != OK) return e;
-    int k = db_next(r);
-    if (k == 1) read_dereg(r, a, out);
-    e = k == 1 ? OK : k == 0 ? ERR_NOT_FOUND : db_rows_err(r);
-    db_done(r);
-    return e;
+    return db_get_one(db, a, "SELECT " DEREG_COLS DEREG_FROM "WHERE g.id = $1", v, 1, read_dereg, out);
 }
 
 enum err dereg_list(struct db *db, struct arena *a, const char *status, const char *district, int64_t inst_id,
@@ -65,22 +46,12 @@ enum err dereg_list(struct db *db, struct arena *a, const char *status, const ch
     const int max = 500;
     struct db_val v[] = {DBV_TEXT(status), DBV_TEXT(district), inst_id ? DBV_INT(inst_id) : DBV_NULL,
                          DBV_INT(max)};
-    struct db_rows *r = NULL;
-    enum err e = db_query(db,
-                          "SELECT " DEREG_COLS DEREG_FROM "WHERE (CAST($1 AS TEXT) IS NULL OR g.status = $1) "
-                          "AND (CAST($2 AS TEXT) IS NULL OR i.district_code = $2) "
-                          "AND (CAST($3 AS BIGINT) IS NULL OR g.institution_id = $3) "
-                          "ORDER BY g.id DESC LIMIT $4",
-                          v, DB_NPARAMS(v), &r);
-    if (e != OK) return e;
-    *items = arena_alloc(a, (size_t)max * sizeof **items);
-    *n = 0;
-    int k;
-    while ((k = db_next(r)) == 1 && *n < max)
-        read_dereg(r, a, &(*items)[(*n)++]);
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
-    return e;
+    return db_get_all(db, a,
+                      "SELECT " DEREG_COLS DEREG_FROM "WHERE (CAST($1 AS TEXT) IS NULL OR g.status = $1) "
+                      "AND (CAST($2 AS TEXT) IS NULL OR i.district_code = $2) "
+                      "AND (CAST($3 AS BIGINT) IS NULL OR g.institution_id = $3) "
+                      "ORDER BY g.id DESC LIMIT $4",
+                      v, DB_NPARAMS(v), read_dereg, sizeof **items, max, (void **)items, n);
 }
 
 json_t *dereg_json(const struct dereg_row *d)
@@ -112,17 +83,41 @@ enum err lifecycle_children_enrolled(struct db *db, int64_t inst_id, int64_t *n)
                         v, 2, n);
 }
 
+/* The first column as a day, 0 for NULL. */
+static void read_day(struct db_rows *r, struct arena *a, void *item)
+{
+    (void)a;
+    *(int64_t *)item = db_isnull(r, 0) ? 0 : db_int(r, 0);
+}
+
 enum err lifecycle_closed_on(struct db *db, int64_t inst_id, int64_t *day)
 {
     struct db_val v[] = {DBV_INT(inst_id)};
-    struct db_rows *r = NULL;
+    return db_get_one(db, NULL, "SELECT closed_on FROM institutions WHERE id = $1 AND state = 'closed'", v, 1,
+                      read_day, day);
+}
+
+struct inst_filed {
+    bool filed;
+    int64_t filed_on;
+};
+
+static void read_filed(struct db_rows *r, struct arena *a, void *item)
+{
+    (void)a;
+    struct inst_filed *o = item;
+    o->filed = db_text(r, 0) && strcmp(db_text(r, 0), "filed") == 0;
+    o->filed_on = db_isnull(r, 1) ? 0 : db_int(r, 1);
+}
+
+enum err lc_inst_filed(struct db *db, int64_t inst_id, bool *filed, int64_t *filed_on)
+{
+    struct db_val v[] = {DBV_INT(inst_id)};
+    struct inst_filed f = {false, 0};
     enum err e =
-        db_query(db, "SELECT closed_on FROM institutions WHERE id = $1 AND state = 'closed'", v, 1, &r);
-    if (e != OK) return e;
-    int k = db_next(r);
-    if (k == 1) *day = db_isnull(r, 0) ? 0 : db_int(r, 0);
-    e = k == 1 ? OK : k == 0 ? ERR_NOT_FOUND : db_rows_err(r);
-    db_done(r);
+        db_get_one(db, NULL, "SELECT state, filed_on FROM institutions WHERE id = $1", v, 1, read_filed, &f);
+    if (filed) *filed = f.filed;
+    if (filed_on) *filed_on = f.filed_on;
     return e;
 }
 
@@ -143,7 +138,7 @@ static enum err close_institution(struct db *db, const struct principal *who, in
     char planned[11], ch[96];
     snprintf(ch, sizeof ch, "{\"closed_on\":\"%s\",\"deregistration_id\":%lld}", date_format(day, planned),
              (long long)dereg_id);
-    if (e == OK) e = inst_history_add(db, inst_id, actor_name(who), "closed", ch);
+    if (e == OK) e = inst_history_add(db, inst_id, lc_actor_name(who), "closed", ch);
     return e;
 }
 
@@ -158,16 +153,11 @@ static enum err request_tx(struct db *db, void *p)
 {
     struct request_ctx *c = p;
     unsigned role = c->who ? c->who->role : ROLE_OPERATOR;
-    struct db_val iv[] = {DBV_INT(c->inst_id)};
-    struct db_rows *r = NULL;
-    enum err e = db_query(db, "SELECT state FROM institutions WHERE id = $1", iv, 1, &r);
-    if (e != OK) return e;
-    int k = db_next(r);
-    bool filed = k == 1 && db_text(r, 0) && strcmp(db_text(r, 0), "filed") == 0;
-    e = k == 1 ? OK : k == 0 ? ERR_NOT_FOUND : db_rows_err(r);
-    db_done(r);
+    bool filed;
+    enum err e = lc_inst_filed(db, c->inst_id, &filed, NULL);
     if (e != OK) return e;
     if (!filed) return ERR_STATE;
+    struct db_val iv[] = {DBV_INT(c->inst_id)};
     int64_t pending = 0;
     e = db_int_query(
         db, "SELECT COUNT(*) FROM deregistrations WHERE institution_id = $1 AND status = 'requested'", iv, 1,
@@ -208,7 +198,7 @@ static enum err request_tx(struct db *db, void *p)
     char *txt = json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(after);
     if (e == OK)
-        e = inst_history_add(db, c->inst_id, actor_name(c->who),
+        e = inst_history_add(db, c->inst_id, lc_actor_name(c->who),
                              event == DRE_IMPOSE ? "deregistration_imposed" : "deregistration_requested",
                              txt);
     if (e == OK)
@@ -228,14 +218,14 @@ bool dereg_check(const struct principal *who, const struct dereg_input *in, stru
     if (in->planned_on < earliest || in->planned_on > latest)
         fe_add(fe, "planned_on",
                county ? "注销日期应在一年前到两年后之间" : "计划注销日期应在今天到两年后之间");
-    const char *reason = blank_to_null(in->reason), *plan = blank_to_null(in->placement_plan);
+    const char *reason = lc_blank_to_null(in->reason), *plan = lc_blank_to_null(in->placement_plan);
     if (!reason || utf8_chars(reason) < 2 || utf8_chars(reason) > 2000)
         fe_add(fe, "reason", "注销原因应为 2 到 2000 字");
     if (!plan || utf8_chars(plan) < 2 || utf8_chars(plan) > 4000)
         fe_add(fe, "placement_plan", "在托婴幼儿安置方案应为 2 到 4000 字");
     if (in->children_enrolled < 0 || in->children_enrolled > 10000)
         fe_add(fe, "children_enrolled", "在托婴幼儿人数应在 0 到 10000 之间");
-    const char *number = blank_to_null(in->decision_number);
+    const char *number = lc_blank_to_null(in->decision_number);
     if (county && (!number || utf8_chars(number) < 2 || utf8_chars(number) > 100))
         fe_add(fe, "decision_number", "县级卫生健康部门注销时必须填写决定书文号（2 到 100 字）");
     if (!county && number) fe_add(fe, "decision_number", "决定书文号由县级卫生健康部门填写");
@@ -288,7 +278,7 @@ static enum err decide_tx(struct db *db, void *p)
                               dereg_status_names[to], "reason", c->reason, "decision_number", c->number);
     char *txt = json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(after);
-    e = inst_history_add(db, d.institution_id, actor_name(c->who),
+    e = inst_history_add(db, d.institution_id, lc_actor_name(c->who),
                          to == DR_APPROVED ? "deregistration_approved" : "deregistration_rejected", txt);
     if (e == OK)
         e = audit_append(db, c->who, to == DR_APPROVED ? "deregistration.approve" : "deregistration.reject",
@@ -301,14 +291,11 @@ enum err dereg_decide(struct db *db, struct arena *a, const struct principal *wh
                       const char *decision, const char *reason, const char *decision_number,
                       struct field_errors *fe)
 {
-    int event = decision && strcmp(decision, "approve") == 0  ? DRE_APPROVE
-                : decision && strcmp(decision, "reject") == 0 ? DRE_REJECT
-                                                              : -1;
-    if (event < 0) fe_add(fe, "decision", "应为 approve（批准）或 reject（驳回）");
-    reason = blank_to_null(reason);
-    decision_number = blank_to_null(decision_number);
-    if (event == DRE_REJECT && !reason) fe_add(fe, "reason", "驳回时必须说明理由");
-    if (reason && utf8_chars(reason) > 2000) fe_add(fe, "reason", "理由不能超过 2000 字");
+    static const struct lc_decision choices = {
+        "approve",           "reject", DRE_APPROVE, DRE_REJECT, "应为 approve（批准）或 reject（驳回）",
+        "驳回时必须说明理由"};
+    int event = lc_decision_check(&choices, decision, &reason, fe);
+    decision_number = lc_blank_to_null(decision_number);
     if (decision_number && utf8_chars(decision_number) > 100)
         fe_add(fe, "decision_number", "文号不能超过 100 字");
     if (fe->n) return ERR_VALIDATION;

@@ -71,6 +71,27 @@ bool review_is_overdue(int year, int64_t mmdd, int64_t today, int64_t filed_on, 
 /* Children per caregiver, rounded to one decimal; -1 when there are no caregivers. Pure. */
 double lc_children_per_caregiver(int64_t children, int64_t caregivers);
 
+/* ---- Shared by the stores and handlers ----------------------------------------------------------------- */
+
+/* The name history entries give who acted: the username, or "system" for NULL (the demo loader). Pure. */
+const char *lc_actor_name(const struct principal *who);
+/* s, or NULL when s is NULL or only blanks (ASCII or the ideographic space): such a reason says nothing.
+ * Pure. */
+const char *lc_blank_to_null(const char *s);
+/* A county's decision between two choices: the first grants, the second refuses and needs a reason. */
+struct lc_decision {
+    const char *yes, *no; /* "accept" / "return", "approve" / "reject" */
+    int yes_event, no_event;
+    const char *bad_decision, *reason_required; /* messages for fe */
+};
+/* The event decision names for d, -1 when neither (fe gets d->bad_decision). *reason becomes NULL when
+ * blank; a refusal without one, or a reason of more than 2000 characters, also goes to fe. Pure. */
+int lc_decision_check(const struct lc_decision *d, const char *decision, const char **reason,
+                      struct field_errors *fe);
+/* Whether inst_id is filed (state "filed") and the day it was filed (0: never), read from the institutions
+ * table (dereg_store.c). Either out pointer may be NULL. ERR_NOT_FOUND when there is no such institution. */
+enum err lc_inst_filed(struct db *db, int64_t inst_id, bool *filed, int64_t *filed_on);
+
 /* ---- Annual review (review_store.c) ------------------------------------------------------------------- */
 
 /* The figures tuoyu prefills, as of min(December 31 of year, today). */
@@ -193,6 +214,23 @@ enum err lifecycle_closed_on(struct db *db, int64_t inst_id, int64_t *day);
 enum err lifecycle_demo_load(struct db *db, struct arena *a);
 
 /* ---- Handlers ------------------------------------------------------------------------------------------ */
+
+struct institution;
+/* Helpers of the JSON handlers (review_api.c). Whether who sees an item of inst_id in district: officials
+ * their territory, an operator only its own institution. */
+bool lc_visible(const struct principal *who, const char *district, int64_t inst_id);
+/* Load institution id into *inst (strings in r->a) when r->who sees it; ERR_NOT_FOUND when it is missing or
+ * not visible. */
+enum err lc_load_inst(struct req *r, int64_t id, struct institution *inst);
+/* A list's district filter for r->who: "" means none; a county sees only its own district (a different one
+ * is ERR_NOT_FOUND, none becomes its own). */
+enum err lc_scope_district(struct req *r, const char **district);
+/* Parse the body of a decision route: "decision" (one of decisions, NULL-terminated), an optional nullable
+ * "reason" of up to 2000 characters and, only when number is non-NULL, an optional nullable
+ * "decision_number" of up to 100. Strings point into the request's body; *decision into decisions.
+ * ERR_VALIDATION with r->fe, or req_json's error. */
+enum err lc_decision_body(struct req *r, const char *const *decisions, const char **decision,
+                          const char **reason, const char **number);
 
 enum err review_api_prefill(struct req *r, struct resp *out);  /* GET .../annual-reviews/{year}/prefill */
 enum err review_api_submit(struct req *r, struct resp *out);   /* POST /institutions/{id}/annual-reviews */

@@ -24,16 +24,6 @@ static const char *status_zh(const char *const *names, const char *const *zh, co
     return i >= 0 ? zh[i] : "—";
 }
 
-static void problem_box(struct html *h, struct req *r, enum err problem)
-{
-    if (problem == OK) return;
-    html_lit(h, "<div class=\"errors\" role=\"alert\"><p>");
-    html_text(h, r->error_detail ? r->error_detail : err_message_zh(problem));
-    html_lit(h, "</p>");
-    page_field_errors(h, &r->fe);
-    html_lit(h, "</div>\n");
-}
-
 /* A labelled input; value is the typed value or the default. */
 static void input(struct html *h, const char *id, const char *label, const char *type, const char *value,
                   bool required)
@@ -247,7 +237,7 @@ static enum err render_operator(struct req *r, struct resp *out, unsigned status
     html_lit(&h, "（");
     html_text(&h, page_inst_state_zh(inst.state));
     html_lit(&h, "）</p>\n");
-    problem_box(&h, r, problem);
+    page_problem_box(&h, r, problem, NULL);
     if (strcmp(inst.state, "registered") == 0) html_lit(&h, "<p>机构备案后才能办理年审、变更和注销。</p>\n");
     review_section(&h, r, &inst, (int)year);
     change_section(&h, r, &inst);
@@ -402,7 +392,7 @@ static enum err render_dash(struct req *r, struct resp *out, unsigned status, en
     struct html h = {.b = BUF_INIT};
     page_begin(&h, r, "年审、变更与注销");
     html_lit(&h, "<h1>年审、变更与注销</h1>\n");
-    problem_box(&h, r, problem);
+    page_problem_box(&h, r, problem, NULL);
     static const char *const review_choices[] = {"accept", "通过", "return", "退回", NULL};
     static const char *const change_choices[] = {"approve", "批准", "reject", "驳回", NULL};
 

@@ -130,3 +130,29 @@ double lc_children_per_caregiver(int64_t children, int64_t caregivers)
     if (caregivers <= 0) return -1;
     return round((double)children / (double)caregivers * 10.0) / 10.0;
 }
+
+const char *lc_actor_name(const struct principal *who)
+{
+    return who ? who->username : "system";
+}
+
+const char *lc_blank_to_null(const char *s)
+{
+    const char *q = s;
+    while (q && (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n' || strncmp(q, "\u3000", 3) == 0))
+        q += strncmp(q, "\u3000", 3) == 0 ? 3 : 1;
+    return q && *q ? s : NULL;
+}
+
+int lc_decision_check(const struct lc_decision *d, const char *decision, const char **reason,
+                      struct field_errors *fe)
+{
+    int event = decision && strcmp(decision, d->yes) == 0  ? d->yes_event
+                : decision && strcmp(decision, d->no) == 0 ? d->no_event
+                                                           : -1;
+    if (event < 0) fe_add(fe, "decision", d->bad_decision);
+    *reason = lc_blank_to_null(*reason);
+    if (event == d->no_event && !*reason) fe_add(fe, "reason", d->reason_required);
+    if (*reason && utf8_chars(*reason) > 2000) fe_add(fe, "reason", "理由不能超过 2000 字");
+    return event;
+}

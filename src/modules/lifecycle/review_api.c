@@ -1,5 +1,5 @@
-/* JSON handlers of the annual review (年审). Officials see their territory, an operator only its own
- * institution; anything else is 404. */
+/* JSON handlers of the annual review (年审), and the helpers every handler of the module shares. Officials
+ * see their territory, an operator only its own institution; anything else is 404. */
 #include "core/clock.h"
 #include "modules/institution/inst.h"
 #include "modules/lifecycle/lifecycle.h"
@@ -7,10 +7,65 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool visible(const struct principal *who, const char *district, int64_t inst_id)
+/* ---- Shared by the module's JSON handlers ------------------------------------------------------------ */
+
+bool lc_visible(const struct principal *who, const char *district, int64_t inst_id)
 {
     if (who->role == ROLE_OPERATOR) return who->institution_id == inst_id;
     return auth_sees_district(who, district);
+}
+
+enum err lc_load_inst(struct req *r, int64_t id, struct institution *inst)
+{
+    enum err e = inst_get(r->db, r->a, id, inst);
+    if (e != OK) return e;
+    return lc_visible(r->who, inst->district_code, inst->id) ? OK : ERR_NOT_FOUND;
+}
+
+enum err lc_scope_district(struct req *r, const char **district)
+{
+    if (*district && !**district) *district = NULL;
+    if (r->who->role == ROLE_COUNTY) {
+        if (*district && strcmp(*district, r->who->district) != 0) return ERR_NOT_FOUND;
+        *district = r->who->district;
+    }
+    return OK;
+}
+
+enum err lc_decision_body(struct req *r, const char *const *decisions, const char **decision,
+                          const char **reason, const char **number)
+{
+    json_t *body;
+    enum err e = req_json(r, &body);
+    if (e != OK) return e;
+    int i = -1;
+    *reason = NULL;
+    struct jspec spec[] = {
+        JS_ENUM("decision", &i, decisions),
+        {.name = "reason", .type = JT_STRING, .flags = JS_OPTIONAL | JS_NULLABLE, .dst = reason, .max = 2000},
+        {.name = "decision_number",
+         .type = JT_STRING,
+         .flags = JS_OPTIONAL | JS_NULLABLE,
+         .dst = number,
+         .max = 100},
+        JS_END,
+    };
+    if (number)
+        *number = NULL;
+    else
+        spec[2] = (struct jspec)JS_END;
+    if (!jspec_parse(body, spec, "", &r->fe)) return ERR_VALIDATION;
+    *decision = decisions[i];
+    return OK;
+}
+
+/* ---- Annual review ------------------------------------------------------------------------------------ */
+
+static enum err load_visible(struct req *r, int64_t id, struct review_row *rv)
+{
+    enum err e = review_get(r->db, r->a, id, rv);
+    if (e != OK) return e;
+    return lc_visible(r->who, rv->district_code, rv->institution_id) ? OK : ERR_NOT_FOUND;
 }
 
 static int this_year(void)
@@ -18,18 +73,10 @@ static int this_year(void)
     return review_default_year(clock_day_of(clock_now())) + 1;
 }
 
-/* A visible institution, or 404. */
-static enum err load_inst(struct req *r, int64_t id, struct institution *inst)
-{
-    enum err e = inst_get(r->db, r->a, id, inst);
-    if (e != OK) return e;
-    return visible(r->who, inst->district_code, inst->id) ? OK : ERR_NOT_FOUND;
-}
-
 enum err review_api_prefill(struct req *r, struct resp *out)
 {
     struct institution inst;
-    enum err e = load_inst(r, r->id[0], &inst);
+    enum err e = lc_load_inst(r, r->id[0], &inst);
     if (e != OK) return e;
     int64_t year = r->id[1];
     if (year < 2000 || year > this_year()) {
@@ -81,30 +128,13 @@ enum err review_api_submit(struct req *r, struct resp *out)
 
 enum err review_api_decide(struct req *r, struct resp *out)
 {
-    struct review_row rv;
-    enum err e = review_get(r->db, r->a, r->id[0], &rv);
-    if (e != OK) return e;
-    if (!visible(r->who, rv.district_code, rv.institution_id)) return ERR_NOT_FOUND;
-    json_t *body;
-    e = req_json(r, &body);
-    if (e != OK) return e;
     static const char *const decisions[] = {"accept", "return", NULL};
-    int decision = -1;
-    const char *reason = NULL;
-    struct jspec spec[] = {
-        JS_ENUM("decision", &decision, decisions),
-        {.name = "reason",
-         .type = JT_STRING,
-         .flags = JS_OPTIONAL | JS_NULLABLE,
-         .dst = &reason,
-         .min = 0,
-         .max = 2000},
-        JS_END,
-    };
-    if (!jspec_parse(body, spec, "", &r->fe)) return ERR_VALIDATION;
-    e = review_decide(r->db, r->a, r->who, rv.id, decisions[decision], reason, &r->fe);
-    if (e != OK) return e;
-    e = review_get(r->db, r->a, rv.id, &rv);
+    const char *decision, *reason;
+    struct review_row rv;
+    enum err e = load_visible(r, r->id[0], &rv);
+    if (e == OK) e = lc_decision_body(r, decisions, &decision, &reason, NULL);
+    if (e == OK) e = review_decide(r->db, r->a, r->who, rv.id, decision, reason, &r->fe);
+    if (e == OK) e = review_get(r->db, r->a, rv.id, &rv);
     if (e != OK) return e;
     return resp_json(r, out, 200, review_json(&rv, false));
 }
@@ -130,16 +160,12 @@ enum err review_api_list(struct req *r, struct resp *out)
         else if (strcmp(ov, "0") != 0 && strcmp(ov, "false") != 0)
             fe_add(&r->fe, "overdue", "应为 1 或 0");
     }
-    if (district && !*district) district = NULL;
-    if (r->who->role == ROLE_COUNTY) {
-        if (district && strcmp(district, r->who->district) != 0) return ERR_NOT_FOUND;
-        district = r->who->district;
-    }
+    enum err e = lc_scope_district(r, &district);
+    if (e != OK) return e;
     if (r->fe.n) return ERR_VALIDATION;
     int64_t inst = r->who->role == ROLE_OPERATOR ? r->who->institution_id : 0;
     struct review_row *rows;
     int n;
-    enum err e;
     if (overdue) {
         if (!year) year = this_year() - 1;
         e = review_overdue(r->db, r->a, (int)year, district, &rows, &n);
@@ -163,8 +189,7 @@ enum err review_api_list(struct req *r, struct resp *out)
 enum err review_api_get(struct req *r, struct resp *out)
 {
     struct review_row rv;
-    enum err e = review_get(r->db, r->a, r->id[0], &rv);
+    enum err e = load_visible(r, r->id[0], &rv);
     if (e != OK) return e;
-    if (!visible(r->who, rv.district_code, rv.institution_id)) return ERR_NOT_FOUND;
     return resp_json(r, out, 200, review_json(&rv, true));
 }

@@ -19,10 +19,24 @@ static int64_t day_start(int64_t day)
     return day * 86400 - 8 * 3600;
 }
 
-static enum err count(struct db *db, const char *sql, const struct db_val *v, int nv, int64_t *out)
+/* Add up rows of (severity, count): *total gets the sum, by[i] the count of names[i] (n names). */
+static enum err count_by_severity(struct db *db, const char *sql, const struct db_val *v, int nv,
+                                  const char *const *names, int n, int64_t *total, int64_t *by)
 {
-    *out = 0;
-    return db_int_query(db, sql, v, nv, out);
+    struct db_rows *r = NULL;
+    enum err e = db_query(db, sql, v, nv, &r);
+    if (e != OK) return e;
+    int k;
+    while ((k = db_next(r)) == 1) {
+        const char *s = db_text(r, 0);
+        int64_t c = db_int(r, 1);
+        *total += c;
+        for (int i = 0; i < n; i++)
+            if (s && strcmp(s, names[i]) == 0) by[i] = c;
+    }
+    e = k < 0 ? db_rows_err(r) : OK;
+    db_done(r);
+    return e;
 }
 
 enum err review_prefill(struct db *db, int64_t inst_id, int year, struct review_prefill *out)
@@ -37,91 +51,56 @@ enum err review_prefill(struct db *db, int64_t inst_id, int year, struct review_
     struct db_val iv[] = {DBV_INT(inst_id), DBV_INT(out->as_of)};
     enum err e = db_int_query(db, "SELECT places FROM institutions WHERE id = $1", iv, 1, &out->places);
     if (e != OK) return e;
-    e = count(db,
-              "SELECT COUNT(*) FROM children WHERE institution_id = $1 AND start_on <= $2 "
-              "AND (end_on IS NULL OR end_on > $2)",
-              iv, 2, &out->enrolled);
-    if (e == OK)
-        e = count(
-            db,
-            "SELECT COUNT(*) FROM classes WHERE institution_id = $1 AND (closed_on IS NULL OR closed_on "
-            "> $2)",
-            iv, 2, &out->classes);
-    if (e == OK)
-        e = count(db,
-                  "SELECT COUNT(*) FROM staff WHERE institution_id = $1 AND hired_on <= $2 "
-                  "AND (left_on IS NULL OR left_on > $2)",
-                  iv, 2, &out->staff);
-    if (e == OK)
-        e = count(db,
-                  "SELECT COUNT(*) FROM staff WHERE institution_id = $1 AND role = 'caregiver' AND hired_on "
-                  "<= $2 AND (left_on IS NULL OR left_on > $2)",
-                  iv, 2, &out->caregivers);
-    if (e != OK) return e;
-    out->children_per_caregiver = lc_children_per_caregiver(out->enrolled, out->caregivers);
-
-    /* Live compliance findings are stamped in seconds; the year runs from its first CST second to the
-     * as-of day's last. */
+    /* Live compliance findings and incidents are stamped in seconds; the year runs from its first CST
+     * second to the as-of day's last. Inspections are stamped with days. */
     struct db_val tv[] = {DBV_INT(inst_id), DBV_INT(day_start(first)),
                           DBV_INT(day_start(out->as_of + 1) - 1)};
-    e = count(db,
-              "SELECT COUNT(*) FROM compliance_findings WHERE institution_id = $1 AND first_seen BETWEEN $2 "
-              "AND $3",
-              tv, 3, &out->findings_opened);
-    if (e == OK)
-        e = count(
-            db,
-            "SELECT COUNT(*) FROM compliance_findings WHERE institution_id = $1 AND resolved_at BETWEEN "
-            "$2 AND $3",
-            tv, 3, &out->findings_resolved);
-    if (e == OK)
-        e = count(db,
-                  "SELECT COUNT(*) FROM compliance_findings WHERE institution_id = $1 AND first_seen <= $3 "
-                  "AND (resolved_at IS NULL OR resolved_at > $3)",
-                  tv, 3, &out->findings_open_at_year_end);
-    if (e != OK) return e;
-
     struct db_val dv[] = {DBV_INT(inst_id), DBV_INT(first), DBV_INT(out->as_of)};
-    e = count(db,
-              "SELECT COUNT(*) FROM inspections WHERE institution_id = $1 AND status = 'completed' "
-              "AND inspected_on BETWEEN $2 AND $3",
-              dv, 3, &out->inspections);
+    const struct {
+        const char *sql;
+        const struct db_val *v;
+        int nv;
+        int64_t *out;
+    } counts[] = {
+        {"SELECT COUNT(*) FROM children WHERE institution_id = $1 AND start_on <= $2 "
+         "AND (end_on IS NULL OR end_on > $2)",
+         iv, 2, &out->enrolled},
+        {"SELECT COUNT(*) FROM classes WHERE institution_id = $1 AND (closed_on IS NULL OR closed_on > $2)",
+         iv, 2, &out->classes},
+        {"SELECT COUNT(*) FROM staff WHERE institution_id = $1 AND hired_on <= $2 "
+         "AND (left_on IS NULL OR left_on > $2)",
+         iv, 2, &out->staff},
+        {"SELECT COUNT(*) FROM staff WHERE institution_id = $1 AND role = 'caregiver' AND hired_on "
+         "<= $2 AND (left_on IS NULL OR left_on > $2)",
+         iv, 2, &out->caregivers},
+        {"SELECT COUNT(*) FROM compliance_findings WHERE institution_id = $1 AND first_seen BETWEEN $2 AND "
+         "$3",
+         tv, 3, &out->findings_opened},
+        {"SELECT COUNT(*) FROM compliance_findings WHERE institution_id = $1 AND resolved_at BETWEEN $2 AND "
+         "$3",
+         tv, 3, &out->findings_resolved},
+        {"SELECT COUNT(*) FROM compliance_findings WHERE institution_id = $1 AND first_seen <= $3 "
+         "AND (resolved_at IS NULL OR resolved_at > $3)",
+         tv, 3, &out->findings_open_at_year_end},
+        {"SELECT COUNT(*) FROM inspections WHERE institution_id = $1 AND status = 'completed' "
+         "AND inspected_on BETWEEN $2 AND $3",
+         dv, 3, &out->inspections},
+    };
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0] && e == OK; i++)
+        e = db_int_query(db, counts[i].sql, counts[i].v, counts[i].nv, counts[i].out);
     if (e != OK) return e;
-    struct db_rows *r = NULL;
-    e = db_query(db,
-                 "SELECT severity, COUNT(*) FROM inspection_findings WHERE institution_id = $1 "
-                 "AND found_on BETWEEN $2 AND $3 GROUP BY severity",
-                 dv, 3, &r);
-    if (e != OK) return e;
-    int k;
-    while ((k = db_next(r)) == 1) {
-        const char *s = db_text(r, 0);
-        int64_t n = db_int(r, 1);
-        out->inspection_findings += n;
-        for (int i = 0; i < 4; i++)
-            if (s && strcmp(s, severities[i]) == 0) out->findings_by_severity[i] = n;
-    }
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
-    if (e != OK) return e;
-    /* Incidents (modules/cases) are stamped with the second they occurred. */
-    e = db_query(
-        db,
-        "SELECT severity, COUNT(*) FROM incidents WHERE institution_id = $1 AND occurred_at BETWEEN $2 "
-        "AND $3 GROUP BY severity",
-        tv, 3, &r);
+    out->children_per_caregiver = lc_children_per_caregiver(out->enrolled, out->caregivers);
+    e = count_by_severity(db,
+                          "SELECT severity, COUNT(*) FROM inspection_findings WHERE institution_id = $1 "
+                          "AND found_on BETWEEN $2 AND $3 GROUP BY severity",
+                          dv, 3, severities, 4, &out->inspection_findings, out->findings_by_severity);
     if (e != OK) return e;
     static const char *const incident_severities[3] = {"minor", "serious", "death"};
-    while ((k = db_next(r)) == 1) {
-        const char *s = db_text(r, 0);
-        int64_t n = db_int(r, 1);
-        out->incidents += n;
-        for (int i = 0; i < 3; i++)
-            if (s && strcmp(s, incident_severities[i]) == 0) out->incidents_by_severity[i] = n;
-    }
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
-    return e;
+    return count_by_severity(
+        db,
+        "SELECT severity, COUNT(*) FROM incidents WHERE institution_id = $1 AND occurred_at "
+        "BETWEEN $2 AND $3 GROUP BY severity",
+        tv, 3, incident_severities, 3, &out->incidents, out->incidents_by_severity);
 }
 
 json_t *review_prefill_json(const struct review_prefill *p)
@@ -157,8 +136,10 @@ json_t *review_prefill_json(const struct review_prefill *p)
     "i.district_code, i.filed_on"
 #define REVIEW_FROM " FROM annual_reviews r JOIN institutions i ON i.id = r.institution_id "
 
-static void read_review(struct db_rows *r, struct arena *a, struct review_row *o, int64_t mmdd)
+/* A review without its due day, which review_get and review_list set from the setting. */
+static void read_review(struct db_rows *r, struct arena *a, void *item)
 {
+    struct review_row *o = item;
     memset(o, 0, sizeof *o);
     o->id = db_int(r, 0);
     o->institution_id = db_int(r, 1);
@@ -177,7 +158,6 @@ static void read_review(struct db_rows *r, struct arena *a, struct review_row *o
     o->institution_name = db_text_dup(r, 14, a);
     o->district_code = db_text_dup(r, 15, a);
     o->filed_on = db_isnull(r, 16) ? 0 : db_int(r, 16);
-    o->due_on = review_due_on((int)o->year, mmdd);
 }
 
 static int64_t due_setting(struct db *db)
@@ -189,13 +169,9 @@ enum err review_get(struct db *db, struct arena *a, int64_t id, struct review_ro
 {
     int64_t mmdd = due_setting(db);
     struct db_val v[] = {DBV_INT(id)};
-    struct db_rows *r = NULL;
-    enum err e = db_query(db, "SELECT " REVIEW_COLS REVIEW_FROM "WHERE r.id = $1", v, 1, &r);
-    if (e != OK) return e;
-    int k = db_next(r);
-    if (k == 1) read_review(r, a, out, mmdd);
-    e = k == 1 ? OK : k == 0 ? ERR_NOT_FOUND : db_rows_err(r);
-    db_done(r);
+    enum err e =
+        db_get_one(db, a, "SELECT " REVIEW_COLS REVIEW_FROM "WHERE r.id = $1", v, 1, read_review, out);
+    if (e == OK) out->due_on = review_due_on((int)out->year, mmdd);
     return e;
 }
 
@@ -206,24 +182,33 @@ enum err review_list(struct db *db, struct arena *a, int year, const char *statu
     int64_t mmdd = due_setting(db);
     struct db_val v[] = {year ? DBV_INT(year) : DBV_NULL, DBV_TEXT(status), DBV_TEXT(district),
                          inst_id ? DBV_INT(inst_id) : DBV_NULL, DBV_INT(max)};
-    struct db_rows *r = NULL;
     enum err e =
-        db_query(db,
-                 "SELECT " REVIEW_COLS REVIEW_FROM "WHERE (CAST($1 AS BIGINT) IS NULL OR r.year = $1) "
-                 "AND (CAST($2 AS TEXT) IS NULL OR r.status = $2) "
-                 "AND (CAST($3 AS TEXT) IS NULL OR i.district_code = $3) "
-                 "AND (CAST($4 AS BIGINT) IS NULL OR r.institution_id = $4) "
-                 "ORDER BY r.year DESC, r.id LIMIT $5",
-                 v, DB_NPARAMS(v), &r);
-    if (e != OK) return e;
-    *items = arena_alloc(a, (size_t)max * sizeof **items);
-    *n = 0;
-    int k;
-    while ((k = db_next(r)) == 1 && *n < max)
-        read_review(r, a, &(*items)[(*n)++], mmdd);
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
+        db_get_all(db, a,
+                   "SELECT " REVIEW_COLS REVIEW_FROM "WHERE (CAST($1 AS BIGINT) IS NULL OR r.year = $1) "
+                   "AND (CAST($2 AS TEXT) IS NULL OR r.status = $2) "
+                   "AND (CAST($3 AS TEXT) IS NULL OR i.district_code = $3) "
+                   "AND (CAST($4 AS BIGINT) IS NULL OR r.institution_id = $4) "
+                   "ORDER BY r.year DESC, r.id LIMIT $5",
+                   v, DB_NPARAMS(v), read_review, sizeof **items, max, (void **)items, n);
+    for (int i = 0; i < *n; i++)
+        (*items)[i].due_on = review_due_on((int)(*items)[i].year, mmdd);
     return e;
+}
+
+/* A row of the overdue query: the institution and its review if any (status "none" when there is none or
+ * it names no status). */
+static void read_overdue(struct db_rows *r, struct arena *a, void *item)
+{
+    struct review_row *o = item;
+    int status = db_isnull(r, 5) ? RV_NONE : lc_status_from_name(review_status_names, db_text(r, 5));
+    o->institution_id = db_int(r, 0);
+    o->institution_name = db_text_dup(r, 1, a);
+    o->district_code = db_text_dup(r, 2, a);
+    o->filed_on = db_int(r, 3);
+    o->id = db_isnull(r, 4) ? 0 : db_int(r, 4);
+    o->status = status >= 0 ? review_status_names[status] : "none";
+    o->submissions = db_isnull(r, 6) ? 0 : db_int(r, 6);
+    o->reason = db_text_dup(r, 7, a);
 }
 
 enum err review_overdue(struct db *db, struct arena *a, int year, const char *district,
@@ -231,40 +216,31 @@ enum err review_overdue(struct db *db, struct arena *a, int year, const char *di
 {
     const int max = 1000;
     int64_t mmdd = due_setting(db), today = clock_day_of(clock_now());
-    *items = arena_alloc(a, (size_t)max * sizeof **items);
+    *items = NULL;
     *n = 0;
     if (today <= review_due_on(year, mmdd)) return OK;
     struct db_val v[] = {DBV_INT(year), DBV_INT(review_year_end(year)), DBV_TEXT(district), DBV_INT(max)};
-    struct db_rows *r = NULL;
-    enum err e =
-        db_query(db,
-                 "SELECT i.id, i.name, i.district_code, i.filed_on, r.id, r.status, r.submissions, r.reason "
-                 "FROM institutions i LEFT JOIN annual_reviews r ON r.institution_id = i.id AND r.year = $1 "
-                 "WHERE i.state = 'filed' AND i.filed_on IS NOT NULL AND i.filed_on <= $2 "
-                 "AND (CAST($3 AS TEXT) IS NULL OR i.district_code = $3) "
-                 "AND (r.status IS NULL OR r.status NOT IN ('submitted', 'accepted')) ORDER BY i.id LIMIT $4",
-                 v, DB_NPARAMS(v), &r);
-    if (e != OK) return e;
-    int k;
-    while ((k = db_next(r)) == 1 && *n < max) {
-        int status = db_isnull(r, 5) ? RV_NONE : lc_status_from_name(review_status_names, db_text(r, 5));
-        int64_t filed_on = db_int(r, 3);
-        if (!review_is_overdue(year, mmdd, today, filed_on, status)) continue;
-        struct review_row *o = &(*items)[(*n)++];
-        memset(o, 0, sizeof *o);
-        o->institution_id = db_int(r, 0);
-        o->institution_name = db_text_dup(r, 1, a);
-        o->district_code = db_text_dup(r, 2, a);
-        o->filed_on = filed_on;
-        o->id = db_isnull(r, 4) ? 0 : db_int(r, 4);
-        o->status = status >= 0 ? review_status_names[status] : "none";
-        o->submissions = db_isnull(r, 6) ? 0 : db_int(r, 6);
-        o->reason = db_text_dup(r, 7, a);
+    struct review_row *rows;
+    int nrows;
+    enum err e = db_get_all(
+        db, a,
+        "SELECT i.id, i.name, i.district_code, i.filed_on, r.id, r.status, r.submissions, r.reason "
+        "FROM institutions i LEFT JOIN annual_reviews r ON r.institution_id = i.id AND r.year = $1 "
+        "WHERE i.state = 'filed' AND i.filed_on IS NOT NULL AND i.filed_on <= $2 "
+        "AND (CAST($3 AS TEXT) IS NULL OR i.district_code = $3) "
+        "AND (r.status IS NULL OR r.status NOT IN ('submitted', 'accepted')) ORDER BY i.id LIMIT $4",
+        v, DB_NPARAMS(v), read_overdue, sizeof *rows, max, (void **)&rows, &nrows);
+    /* The query narrows; the rule decides. */
+    for (int i = 0; i < nrows; i++) {
+        struct review_row *o = &rows[i];
+        if (!review_is_overdue(year, mmdd, today, o->filed_on,
+                               lc_status_from_name(review_status_names, o->status)))
+            continue;
         o->year = year;
         o->due_on = review_due_on(year, mmdd);
+        rows[(*n)++] = *o;
     }
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
+    *items = rows;
     return e;
 }
 
@@ -295,11 +271,6 @@ json_t *review_json(const struct review_row *r, bool full)
 /* ---- Writing --------------------------------------------------------------------------------------------
  */
 
-static const char *actor_name(const struct principal *who)
-{
-    return who ? who->username : "system";
-}
-
 struct submit_ctx {
     const struct principal *who;
     struct field_errors *fe;
@@ -309,18 +280,26 @@ struct submit_ctx {
     int64_t drills, hours, id;
 };
 
+/* The id and status (enum review_status, -1 when unknown) of an existing review. */
+struct review_state {
+    int64_t id;
+    int status;
+};
+
+static void read_state(struct db_rows *r, struct arena *a, void *item)
+{
+    (void)a;
+    struct review_state *o = item;
+    o->id = db_int(r, 0);
+    o->status = lc_status_from_name(review_status_names, db_text(r, 1));
+}
+
 static enum err submit_tx(struct db *db, void *p)
 {
     struct submit_ctx *c = p;
-    struct db_val iv[] = {DBV_INT(c->inst_id)};
-    struct db_rows *r = NULL;
-    enum err e = db_query(db, "SELECT state, filed_on FROM institutions WHERE id = $1", iv, 1, &r);
-    if (e != OK) return e;
-    int k = db_next(r);
-    bool filed = k == 1 && db_text(r, 0) && strcmp(db_text(r, 0), "filed") == 0;
-    int64_t filed_on = k == 1 && !db_isnull(r, 1) ? db_int(r, 1) : 0;
-    e = k == 1 ? OK : k == 0 ? ERR_NOT_FOUND : db_rows_err(r);
-    db_done(r);
+    bool filed;
+    int64_t filed_on;
+    enum err e = lc_inst_filed(db, c->inst_id, &filed, &filed_on);
     if (e != OK) return e;
     if (!filed) return ERR_STATE;
     if (filed_on > review_year_end(c->year)) {
@@ -328,20 +307,13 @@ static enum err submit_tx(struct db *db, void *p)
         return ERR_VALIDATION;
     }
     struct db_val yv[] = {DBV_INT(c->inst_id), DBV_INT(c->year)};
-    e = db_query(db, "SELECT id, status FROM annual_reviews WHERE institution_id = $1 AND year = $2", yv, 2,
-                 &r);
-    if (e != OK) return e;
-    k = db_next(r);
-    int64_t id = 0;
-    int from = RV_NONE;
-    if (k == 1) {
-        id = db_int(r, 0);
-        from = lc_status_from_name(review_status_names, db_text(r, 1));
-    }
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
-    if (e != OK) return e;
-    if (from < 0 || review_transition(from, RVE_SUBMIT, c->who ? c->who->role : ROLE_OPERATOR) < 0)
+    struct review_state cur = {0, RV_NONE}; /* no row yet: a draft */
+    e = db_get_one(db, NULL, "SELECT id, status FROM annual_reviews WHERE institution_id = $1 AND year = $2",
+                   yv, 2, read_state, &cur);
+    if (e != OK && e != ERR_NOT_FOUND) return e;
+    int64_t id = cur.id;
+    if (cur.status < 0 ||
+        review_transition(cur.status, RVE_SUBMIT, c->who ? c->who->role : ROLE_OPERATOR) < 0)
         return ERR_STATE;
 
     struct review_prefill pf;
@@ -376,7 +348,7 @@ static enum err submit_tx(struct db *db, void *p)
         c->id = id;
         char ch[96];
         snprintf(ch, sizeof ch, "{\"annual_review_id\":%lld,\"year\":%d}", (long long)id, c->year);
-        e = inst_history_add(db, c->inst_id, actor_name(c->who), "annual_review_submitted", ch);
+        e = inst_history_add(db, c->inst_id, lc_actor_name(c->who), "annual_review_submitted", ch);
     }
     if (e == OK) e = audit_append(db, c->who, "annual_review.submit", "annual_review", id, NULL, txt);
     free(txt);
@@ -431,7 +403,7 @@ static enum err decide_tx(struct db *db, void *p)
                               (json_int_t)rv.year, "status", review_status_names[to], "reason", c->reason);
     char *txt = json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(after);
-    e = inst_history_add(db, rv.institution_id, actor_name(c->who),
+    e = inst_history_add(db, rv.institution_id, lc_actor_name(c->who),
                          to == RV_ACCEPTED ? "annual_review_accepted" : "annual_review_returned", txt);
     if (e == OK)
         e = audit_append(db, c->who, to == RV_ACCEPTED ? "annual_review.accept" : "annual_review.return",
@@ -440,25 +412,16 @@ static enum err decide_tx(struct db *db, void *p)
     return e;
 }
 
-/* A reason of only blanks (ASCII or the ideographic space) says nothing: NULL. */
-static const char *blank_to_null(const char *s)
-{
-    const char *q = s;
-    while (q && (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n' || strncmp(q, "\u3000", 3) == 0))
-        q += strncmp(q, "\u3000", 3) == 0 ? 3 : 1;
-    return q && *q ? s : NULL;
-}
-
 enum err review_decide(struct db *db, struct arena *a, const struct principal *who, int64_t id,
                        const char *decision, const char *reason, struct field_errors *fe)
 {
-    int event = decision && strcmp(decision, "accept") == 0   ? RVE_ACCEPT
-                : decision && strcmp(decision, "return") == 0 ? RVE_RETURN
-                                                              : -1;
-    if (event < 0) fe_add(fe, "decision", "应为 accept（通过）或 return（退回）");
-    reason = blank_to_null(reason);
-    if (event == RVE_RETURN && !reason) fe_add(fe, "reason", "退回时必须说明理由");
-    if (reason && utf8_chars(reason) > 2000) fe_add(fe, "reason", "理由不能超过 2000 字");
+    static const struct lc_decision choices = {"accept",
+                                               "return",
+                                               RVE_ACCEPT,
+                                               RVE_RETURN,
+                                               "应为 accept（通过）或 return（退回）",
+                                               "退回时必须说明理由"};
+    int event = lc_decision_check(&choices, decision, &reason, fe);
     if (fe->n) return ERR_VALIDATION;
     struct decide_ctx c = {who, a, id, event, reason};
     return db_tx(db, decide_tx, &c);
@@ -468,17 +431,18 @@ enum err review_decide(struct db *db, struct arena *a, const struct principal *w
 
 #define DEMO_MAX 1000
 
+static void read_text(struct db_rows *r, struct arena *a, void *item)
+{
+    *(char **)item = db_text_dup(r, 0, a);
+}
+
 /* Push the registration of inst_id again with a new name, as the registration authority would. */
 static enum err demo_rename(struct db *db, struct arena *a, int64_t inst_id)
 {
     struct db_val v[] = {DBV_INT(inst_id)};
-    struct db_rows *r = NULL;
-    enum err e = db_query(db, "SELECT payload FROM registrations WHERE institution_id = $1", v, 1, &r);
-    if (e != OK) return e;
-    int k = db_next(r);
-    char *payload = k == 1 ? db_text_dup(r, 0, a) : NULL;
-    e = k == 1 ? OK : k == 0 ? ERR_NOT_FOUND : db_rows_err(r);
-    db_done(r);
+    char *payload = NULL;
+    enum err e = db_get_one(db, a, "SELECT payload FROM registrations WHERE institution_id = $1", v, 1,
+                            read_text, &payload);
     if (e != OK) return e;
     json_t *p = json_loads(payload, 0, NULL);
     if (!p) return ERR_INTERNAL;
