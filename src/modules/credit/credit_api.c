@@ -12,6 +12,20 @@
 
 #define CREDIT_PER_PAGE 50
 
+/* The query parameter key as a whole number 1..max into *out: untouched when absent or empty, msg into r->fe
+ * when bad. */
+static void query_int(struct req *r, const char *key, int64_t max, const char *msg, int64_t *out)
+{
+    const char *s = req_query(r, key);
+    if (!s || !*s) return;
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (*end || v < 1 || v > max)
+        fe_add(&r->fe, key, msg);
+    else
+        *out = v;
+}
+
 /* Parse the list and export filters of the query into f (county officials are confined to their district).
  * Bad values go into r->fe; returns false when there were any. */
 static bool parse_filter(struct req *r, struct credit_filter *f)
@@ -44,33 +58,9 @@ static bool parse_filter(struct req *r, struct credit_filter *f)
             fe_add(&r->fe, "district", "不是十堰市的区县代码");
     }
     if (r->who->role == ROLE_COUNTY) f->district = r->who->district;
-    s = req_query(r, "institution_id");
-    if (s && *s) {
-        char *end;
-        long long v = strtoll(s, &end, 10);
-        if (*end || v < 1)
-            fe_add(&r->fe, "institution_id", "应为正整数");
-        else
-            f->institution_id = v;
-    }
-    s = req_query(r, "page");
-    if (s && *s) {
-        char *end;
-        long long v = strtoll(s, &end, 10);
-        if (*end || v < 1 || v > 100000)
-            fe_add(&r->fe, "page", "应为 1 到 100000 之间的整数");
-        else
-            f->page = v;
-    }
-    s = req_query(r, "per_page");
-    if (s && *s) {
-        char *end;
-        long long v = strtoll(s, &end, 10);
-        if (*end || v < 1 || v > 200)
-            fe_add(&r->fe, "per_page", "应为 1 到 200 之间的整数");
-        else
-            f->per_page = v;
-    }
+    query_int(r, "institution_id", INT64_MAX, "应为正整数", &f->institution_id);
+    query_int(r, "page", 100000, "应为 1 到 100000 之间的整数", &f->page);
+    query_int(r, "per_page", 200, "应为 1 到 200 之间的整数", &f->per_page);
     return r->fe.n == 0;
 }
 

@@ -20,8 +20,9 @@
     " FROM institution_credit_records c JOIN institutions i ON i.id = c.institution_id "                     \
     "JOIN districts d ON d.code = i.district_code "
 
-static void read_record(struct db_rows *r, struct arena *a, int64_t today, struct credit_record *o)
+static void read_record(struct db_rows *r, struct arena *a, void *item)
 {
+    struct credit_record *o = item;
     memset(o, 0, sizeof *o);
     o->id = db_int(r, 0);
     o->institution_id = db_int(r, 1);
@@ -41,35 +42,21 @@ static void read_record(struct db_rows *r, struct arena *a, int64_t today, struc
     o->publicity_until = db_int(r, 15);
     o->created_at = db_int(r, 16);
     o->revoked_at = db_isnull(r, 17) ? 0 : db_int(r, 17);
-    o->in_force = credit_in_force(o->status, o->publicity_from, o->publicity_until, today);
 }
 
-static enum err read_many(struct db *db, struct arena *a, const char *sql, const struct db_val *v, int nv,
-                          int64_t cap, int64_t today, struct credit_record **items, int *n)
+/* Mark each of n records in force or not as of today (a reader does not know the day). */
+static void set_in_force(struct credit_record *c, int n, int64_t today)
 {
-    struct db_rows *r = NULL;
-    *n = 0;
-    *items = arena_alloc(a, (size_t)(cap + 1) * sizeof **items);
-    enum err e = db_query(db, sql, v, nv, &r);
-    if (e != OK) return e;
-    int k;
-    while ((k = db_next(r)) == 1 && *n < cap)
-        read_record(r, a, today, &(*items)[(*n)++]);
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
-    return e;
+    for (int i = 0; i < n; i++)
+        c[i].in_force = credit_in_force(c[i].status, c[i].publicity_from, c[i].publicity_until, today);
 }
 
 enum err credit_get(struct db *db, struct arena *a, int64_t id, struct credit_record *out)
 {
     struct db_val v[] = {DBV_INT(id)};
-    struct db_rows *r = NULL;
-    enum err e = db_query(db, "SELECT " CREDIT_COLS CREDIT_FROM "WHERE c.id = $1", v, 1, &r);
-    if (e != OK) return e;
-    int k = db_next(r);
-    if (k == 1) read_record(r, a, clock_day_of(clock_now()), out);
-    e = k == 1 ? OK : k == 0 ? ERR_NOT_FOUND : db_rows_err(r);
-    db_done(r);
+    enum err e =
+        db_get_one(db, a, "SELECT " CREDIT_COLS CREDIT_FROM "WHERE c.id = $1", v, 1, read_record, out);
+    if (e == OK) set_in_force(out, 1, clock_day_of(clock_now()));
     return e;
 }
 
@@ -96,29 +83,25 @@ enum err credit_list(struct db *db, struct arena *a, const struct credit_filter 
         DBV_INT((page - 1) * per),
     };
     enum err e = db_int_query(db, "SELECT COUNT(*)" CREDIT_FROM CREDIT_WHERE, v, 5, total);
-    if (e != OK) return e;
-    int64_t cap = *total < per ? *total : per;
-    return read_many(db, a,
-                     "SELECT " CREDIT_COLS CREDIT_FROM CREDIT_WHERE "ORDER BY c.id DESC LIMIT $6 OFFSET $7",
-                     v, DB_NPARAMS(v), cap, today, items, n);
+    if (e == OK)
+        e = db_get_all(db, a,
+                       "SELECT " CREDIT_COLS CREDIT_FROM CREDIT_WHERE "ORDER BY c.id DESC LIMIT $6 OFFSET $7",
+                       v, DB_NPARAMS(v), read_record, sizeof **items, (int)per, (void **)items, n);
+    if (e == OK) set_in_force(*items, *n, today);
+    return e;
 }
 
 enum err credit_in_force_list(struct db *db, struct arena *a, int64_t inst_id, int64_t today,
                               struct credit_record **items, int *n)
 {
     struct db_val v[] = {DBV_INT(inst_id), DBV_INT(today)};
-    int64_t count = 0;
-    const char *where = "WHERE c.institution_id = $1 AND c.status = 'active' AND c.publicity_from <= $2 "
-                        "AND c.publicity_until >= $2 ";
-    enum err e =
-        db_int_query(db,
-                     "SELECT COUNT(*) FROM institution_credit_records c WHERE c.institution_id = $1 "
-                     "AND c.status = 'active' AND c.publicity_from <= $2 AND c.publicity_until >= $2",
-                     v, 2, &count);
-    if (e != OK) return e;
-    const char *sql = arena_printf(a, "SELECT %s%s%sORDER BY c.decided_on DESC, c.id DESC", CREDIT_COLS,
-                                   CREDIT_FROM, where);
-    return read_many(db, a, sql, v, 2, count, today, items, n);
+    enum err e = db_get_all(db, a,
+                            "SELECT " CREDIT_COLS CREDIT_FROM
+                            "WHERE c.institution_id = $1 AND c.status = 'active' AND c.publicity_from <= $2 "
+                            "AND c.publicity_until >= $2 ORDER BY c.decided_on DESC, c.id DESC",
+                            v, 2, read_record, sizeof **items, 0, (void **)items, n);
+    if (e == OK) set_in_force(*items, *n, today);
+    return e;
 }
 
 json_t *credit_json(const struct credit_record *c, bool full)
@@ -188,19 +171,13 @@ static enum err add_tx(struct db *db, void *p)
                          DBV_INT(c->until),
                          DBV_INT(c->now),
                          c->who ? DBV_INT(c->who->user_id) : DBV_NULL};
-    struct db_rows *r = NULL;
     enum err e =
-        db_query(db,
-                 "INSERT INTO institution_credit_records (institution_id, kind, source, summary, "
-                 "authority, decision_number, decided_on, publicity_from, publicity_until, status, "
-                 "created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active', $10, "
-                 "$11) RETURNING id",
-                 v, DB_NPARAMS(v), &r);
-    if (e != OK) return e;
-    int k = db_next(r);
-    if (k == 1) c->id = db_int(r, 0);
-    e = k == 1 ? OK : db_rows_err(r);
-    db_done(r);
+        db_int_query(db,
+                     "INSERT INTO institution_credit_records (institution_id, kind, source, summary, "
+                     "authority, decision_number, decided_on, publicity_from, publicity_until, status, "
+                     "created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active', $10, "
+                     "$11) RETURNING id",
+                     v, DB_NPARAMS(v), &c->id);
     if (e != OK) return e;
     char d1[11], d2[11], d3[11];
     json_t *after = json_pack(
@@ -319,6 +296,12 @@ enum err credit_revoke(struct db *db, struct arena *a, const struct principal *w
 
 /* ---- Demo --------------------------------------------------------------------------------------------- */
 
+static void read_id(struct db_rows *r, struct arena *a, void *item)
+{
+    (void)a;
+    *(int64_t *)item = db_int(r, 0);
+}
+
 enum err credit_demo_load(struct db *db, struct arena *a)
 {
     static const struct {
@@ -337,17 +320,10 @@ enum err credit_demo_load(struct db *db, struct arena *a)
         {CREDIT_OTHER, "监督检查", "未按规定公示收费项目和标准。", "十堰市张湾区卫生健康局",
          "张卫责〔2025〕11号", 300, true},
     };
-    struct db_rows *r = NULL;
-    int64_t ids[8];
+    int64_t *ids = NULL;
     int nid = 0;
-    enum err e =
-        db_query(db, "SELECT id FROM institutions WHERE state = 'filed' ORDER BY id LIMIT 8", NULL, 0, &r);
-    if (e != OK) return e;
-    int k;
-    while ((k = db_next(r)) == 1 && nid < 8)
-        ids[nid++] = db_int(r, 0);
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
+    enum err e = db_get_all(db, a, "SELECT id FROM institutions WHERE state = 'filed' ORDER BY id LIMIT 8",
+                            NULL, 0, read_id, sizeof *ids, 8, (void **)&ids, &nid);
     if (e != OK || nid == 0) return e;
 
     int64_t today = clock_day_of(clock_now());

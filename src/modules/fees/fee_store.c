@@ -19,73 +19,61 @@ static int name_index(const char *const *names, const char *s)
 
 /* ---- Reading ------------------------------------------------------------------------------------------ */
 
-/* Rows of sql ($1 = key) as fee_row: id, service_type, cap kind (or NULL), fen, effective_from. */
-static enum err read_rows(struct db *db, struct arena *a, const char *sql, struct db_val key,
-                          struct fee_row **rows, int *n)
+/* id, service_type, cap kind (or NULL), fen, effective_from, created_at. */
+static void read_fee_row(struct db_rows *r, struct arena *a, void *item)
 {
-    struct db_rows *r = NULL;
-    int cap = 16;
-    *n = 0;
-    *rows = arena_alloc(a, (size_t)cap * sizeof **rows);
-    enum err e = db_query(db, sql, &key, 1, &r);
-    if (e != OK) return e;
-    int k;
-    while ((k = db_next(r)) == 1) {
-        if (*n == cap) {
-            struct fee_row *more = arena_alloc(a, (size_t)cap * 2 * sizeof *more);
-            memcpy(more, *rows, (size_t)cap * sizeof *more);
-            *rows = more;
-            cap *= 2;
-        }
-        struct fee_row *o = &(*rows)[(*n)++];
-        o->id = db_int(r, 0);
-        o->service_type = name_index(service_type_names, db_text(r, 1));
-        o->cap_kind = db_isnull(r, 2) ? -1 : name_index(fee_cap_kind_names, db_text(r, 2));
-        o->fen = db_int(r, 3);
-        o->effective_from = db_int(r, 4);
-    }
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
-    return e;
+    (void)a;
+    struct fee_row *o = item;
+    o->id = db_int(r, 0);
+    o->service_type = name_index(service_type_names, db_text(r, 1));
+    o->cap_kind = db_isnull(r, 2) ? -1 : name_index(fee_cap_kind_names, db_text(r, 2));
+    o->fen = db_int(r, 3);
+    o->effective_from = db_int(r, 4);
+    o->created_at = db_int(r, 5);
 }
 
 enum err fee_rows(struct db *db, struct arena *a, int64_t inst_id, struct fee_row **rows, int *n)
 {
-    return read_rows(
-        db, a,
-        "SELECT id, service_type, CAST(NULL AS TEXT), fee_fen, effective_from FROM fee_schedules "
-        "WHERE institution_id = $1 ORDER BY effective_from, id",
-        DBV_INT(inst_id), rows, n);
+    struct db_val v[] = {DBV_INT(inst_id)};
+    return db_get_all(db, a,
+                      "SELECT id, service_type, CAST(NULL AS TEXT), fee_fen, effective_from, created_at "
+                      "FROM fee_schedules WHERE institution_id = $1 ORDER BY effective_from, id",
+                      v, 1, read_fee_row, sizeof **rows, 0, (void **)rows, n);
 }
 
 enum err fee_cap_rows(struct db *db, struct arena *a, const char *district, struct fee_row **rows, int *n)
 {
-    return read_rows(db, a,
-                     "SELECT id, service_type, applies_to, cap_fen, effective_from FROM fee_caps "
-                     "WHERE district_code = $1 ORDER BY effective_from, id",
-                     DBV_TEXT(district), rows, n);
+    struct db_val v[] = {DBV_TEXT(district)};
+    return db_get_all(
+        db, a,
+        "SELECT id, service_type, applies_to, cap_fen, effective_from, created_at FROM fee_caps "
+        "WHERE district_code = $1 ORDER BY effective_from, id",
+        v, 1, read_fee_row, sizeof **rows, 0, (void **)rows, n);
 }
 
-/* The institution's district, kinds and filed service types. */
-static enum err inst_kind(struct db *db, struct arena *a, int64_t inst_id, const char **district,
-                          bool *inclusive, bool *non_profit, unsigned *types)
+/* What the fees of an institution depend on. */
+struct inst_kind {
+    const char *district;
+    bool inclusive, non_profit;
+    unsigned types; /* filed service types (bits) */
+};
+
+static void read_inst_kind(struct db_rows *r, struct arena *a, void *item)
+{
+    struct inst_kind *k = item;
+    k->district = db_text_dup(r, 0, a);
+    k->inclusive = db_int(r, 1) != 0;
+    k->non_profit = fee_non_profit(db_text(r, 2));
+    k->types = (unsigned)db_int(r, 3);
+}
+
+/* The institution's district, kinds and filed service types (strings in a); ERR_NOT_FOUND when absent. */
+static enum err inst_kind(struct db *db, struct arena *a, int64_t inst_id, struct inst_kind *out)
 {
     struct db_val v[] = {DBV_INT(inst_id)};
-    struct db_rows *r = NULL;
-    enum err e = db_query(
-        db, "SELECT district_code, inclusive, legal_form, service_types FROM institutions WHERE id = $1", v,
-        1, &r);
-    if (e != OK) return e;
-    int k = db_next(r);
-    if (k == 1) {
-        *district = db_text_dup(r, 0, a);
-        *inclusive = db_int(r, 1) != 0;
-        *non_profit = fee_non_profit(db_text(r, 2));
-        *types = (unsigned)db_int(r, 3);
-    }
-    e = k == 1 ? OK : k == 0 ? ERR_NOT_FOUND : db_rows_err(r);
-    db_done(r);
-    return e;
+    return db_get_one(
+        db, a, "SELECT district_code, inclusive, legal_form, service_types FROM institutions WHERE id = $1",
+        v, 1, read_inst_kind, out);
 }
 
 enum err fee_breaches_in_tx(struct db *db, struct arena *a, int64_t inst_id, int64_t today,
@@ -97,16 +85,15 @@ enum err fee_breaches_in_tx(struct db *db, struct arena *a, int64_t inst_id, int
     int nf = 0, nc = 0;
     enum err e = fee_rows(db, a, inst_id, &fees, &nf);
     if (e != OK || nf == 0) return e;
-    const char *district = NULL;
-    bool inclusive = false, non_profit = false;
-    unsigned types = 0;
-    e = inst_kind(db, a, inst_id, &district, &inclusive, &non_profit, &types);
+    struct inst_kind k;
+    e = inst_kind(db, a, inst_id, &k);
     if (e != OK) return e;
-    if (!inclusive && !non_profit) return OK; /* no cap applies to a for-profit, non-inclusive institution */
-    e = fee_cap_rows(db, a, district, &caps, &nc);
+    /* No cap applies to a for-profit, non-inclusive institution. */
+    if (!k.inclusive && !k.non_profit) return OK;
+    e = fee_cap_rows(db, a, k.district, &caps, &nc);
     if (e != OK) return e;
     struct cmp_fee_breach *b = arena_alloc(a, SVC__COUNT * sizeof *b);
-    *n = fee_breaches(fees, nf, caps, nc, inclusive, non_profit, today, b, SVC__COUNT);
+    *n = fee_breaches(fees, nf, caps, nc, k.inclusive, k.non_profit, today, b, SVC__COUNT);
     *out = b;
     return OK;
 }
@@ -115,29 +102,19 @@ enum err fee_view_get(struct db *db, struct arena *a, int64_t inst_id, int64_t t
 {
     memset(out, 0, sizeof *out);
     out->institution_id = inst_id;
-    const char *district = NULL;
-    enum err e = inst_kind(db, a, inst_id, &district, &out->inclusive, &out->non_profit, &out->service_types);
+    struct inst_kind k;
+    enum err e = inst_kind(db, a, inst_id, &k);
     if (e != OK) return e;
+    out->inclusive = k.inclusive;
+    out->non_profit = k.non_profit;
+    out->service_types = k.types;
     struct fee_row *caps;
     int nc = 0;
-    e = fee_cap_rows(db, a, district, &caps, &nc);
+    e = fee_cap_rows(db, a, k.district, &caps, &nc);
     if (e != OK) return e;
     struct fee_row *rows;
     int nr = 0;
     e = fee_rows(db, a, inst_id, &rows, &nr);
-    if (e != OK) return e;
-    int64_t *created = arena_zalloc(a, (size_t)(nr + 1) * sizeof *created);
-    struct db_val v[] = {DBV_INT(inst_id)};
-    struct db_rows *r = NULL;
-    e = db_query(db,
-                 "SELECT created_at FROM fee_schedules WHERE institution_id = $1 ORDER BY effective_from, id",
-                 v, 1, &r);
-    if (e != OK) return e;
-    int k, i = 0;
-    while ((k = db_next(r)) == 1 && i < nr)
-        created[i++] = db_int(r, 0);
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
     if (e != OK) return e;
 
     int current[SVC__COUNT];
@@ -150,7 +127,7 @@ enum err fee_view_get(struct db *db, struct arena *a, int64_t inst_id, int64_t t
         l->id = f->id;
         l->fen = f->fen;
         l->effective_from = f->effective_from;
-        l->created_at = created[j];
+        l->created_at = f->created_at;
         l->service_type = f->service_type;
         l->cap_fen = -1;
         l->cap_kind = -1;
@@ -253,6 +230,12 @@ enum err fee_set_in_tx(struct db *db, struct arena *a, const struct principal *w
     return compliance_refresh_in_tx(db, a, inst_id, now);
 }
 
+static void read_id(struct db_rows *r, struct arena *a, void *item)
+{
+    (void)a;
+    *(int64_t *)item = db_int(r, 0);
+}
+
 enum err fee_cap_add_in_tx(struct db *db, struct arena *a, const struct principal *who, const char *district,
                            int service_type, int cap_kind, int64_t cap_fen, int64_t effective_from,
                            const char *basis, int64_t now, int64_t *id)
@@ -265,17 +248,11 @@ enum err fee_cap_add_in_tx(struct db *db, struct arena *a, const struct principa
                          DBV_TEXT(basis),
                          DBV_INT(now),
                          who ? DBV_INT(who->user_id) : DBV_NULL};
-    struct db_rows *r = NULL;
-    enum err e =
-        db_query(db,
-                 "INSERT INTO fee_caps (district_code, service_type, applies_to, cap_fen, effective_from, "
-                 "basis, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-                 v, DB_NPARAMS(v), &r);
-    if (e != OK) return e;
-    int k = db_next(r);
-    if (k == 1) *id = db_int(r, 0);
-    e = k == 1 ? OK : db_rows_err(r);
-    db_done(r);
+    enum err e = db_int_query(
+        db,
+        "INSERT INTO fee_caps (district_code, service_type, applies_to, cap_fen, effective_from, "
+        "basis, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        v, DB_NPARAMS(v), id);
     if (e != OK) return e;
     char d[11];
     e = audit_append(
@@ -289,26 +266,12 @@ enum err fee_cap_add_in_tx(struct db *db, struct arena *a, const struct principa
     /* Only institutions with a schedule can breach a cap (or hold a fee finding to resolve). Ids first: a
      * statement is not run while another's rows are still being read. */
     struct db_val dv[] = {DBV_TEXT(district)};
-    r = NULL;
-    e = db_query(db,
-                 "SELECT DISTINCT f.institution_id FROM fee_schedules f JOIN institutions i ON i.id = "
-                 "f.institution_id "
-                 "WHERE i.district_code = $1 ORDER BY f.institution_id",
-                 dv, 1, &r);
-    if (e != OK) return e;
-    int n = 0, cap = 64;
-    int64_t *ids = arena_alloc(a, (size_t)cap * sizeof *ids);
-    while ((k = db_next(r)) == 1) {
-        if (n == cap) {
-            int64_t *more = arena_alloc(a, (size_t)cap * 2 * sizeof *more);
-            memcpy(more, ids, (size_t)cap * sizeof *more);
-            ids = more;
-            cap *= 2;
-        }
-        ids[n++] = db_int(r, 0);
-    }
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
+    int64_t *ids = NULL;
+    int n = 0;
+    e = db_get_all(db, a,
+                   "SELECT DISTINCT f.institution_id FROM fee_schedules f JOIN institutions i ON i.id = "
+                   "f.institution_id WHERE i.district_code = $1 ORDER BY f.institution_id",
+                   dv, 1, read_id, sizeof *ids, 0, (void **)&ids, &n);
     for (int i = 0; i < n && e == OK; i++)
         e = compliance_refresh_in_tx(db, a, ids[i], now);
     return e;
@@ -359,10 +322,8 @@ enum err fee_set_json(struct db *db, struct arena *a, const struct principal *wh
                       json_t *body, struct field_errors *fe)
 {
     if (!who || who->role != ROLE_OPERATOR || who->institution_id != inst_id) return ERR_NOT_FOUND;
-    const char *district = NULL;
-    bool inclusive, non_profit;
-    unsigned types = 0;
-    enum err e = inst_kind(db, a, inst_id, &district, &inclusive, &non_profit, &types);
+    struct inst_kind k;
+    enum err e = inst_kind(db, a, inst_id, &k);
     if (e != OK) return e;
     json_t *arr = json_object_get(body, "items");
     size_t n = json_is_array(arr) ? json_array_size(arr) : 0;
@@ -378,7 +339,7 @@ enum err fee_set_json(struct db *db, struct arena *a, const struct principal *wh
             unsigned bit = 1u << it->service_type;
             if (seen & bit)
                 fe_add(fe, arena_printf(a, "items[%zu].service_type", i), "同一服务类型只能出现一次");
-            else if (types && !(types & bit))
+            else if (k.types && !(k.types & bit))
                 fe_addf(fe, arena_printf(a, "items[%zu].service_type", i), "本机构备案的服务类型不含%s",
                         service_type_names_zh[it->service_type]);
             seen |= bit;
@@ -451,45 +412,42 @@ enum err fee_cap_add_json(struct db *db, struct arena *a, const struct principal
 
 /* ---- Listing caps ------------------------------------------------------------------------------------- */
 
+static void read_cap(struct db_rows *r, struct arena *a, void *item)
+{
+    struct fee_cap_row *o = item;
+    o->id = db_int(r, 0);
+    o->district_code = db_text_dup(r, 1, a);
+    o->district_name = db_text_dup(r, 2, a);
+    o->service_type = name_index(service_type_names, db_text(r, 3));
+    o->cap_kind = name_index(fee_cap_kind_names, db_text(r, 4));
+    o->cap_fen = db_int(r, 5);
+    o->effective_from = db_int(r, 6);
+    o->basis = db_text_dup(r, 7, a);
+    o->created_at = db_int(r, 8);
+}
+
 enum err fee_cap_list(struct db *db, struct arena *a, const char *district, bool history, int64_t today,
                       struct fee_cap_row **items, int *n)
 {
     struct db_val v[] = {DBV_TEXT(district)};
-    int64_t count = 0;
-    enum err e = db_int_query(
-        db, "SELECT COUNT(*) FROM fee_caps WHERE (CAST($1 AS TEXT) IS NULL OR district_code = $1)", v, 1,
-        &count);
-    if (e != OK) return e;
-    struct db_rows *r = NULL;
-    e = db_query(
-        db,
+    int all = 0;
+    enum err e = db_get_all(
+        db, a,
         "SELECT c.id, c.district_code, d.name, c.service_type, c.applies_to, c.cap_fen, c.effective_from, "
         "c.basis, c.created_at FROM fee_caps c JOIN districts d ON d.code = c.district_code "
         "WHERE (CAST($1 AS TEXT) IS NULL OR c.district_code = $1) "
         "ORDER BY d.sort, c.service_type, c.applies_to, c.effective_from DESC, c.id DESC",
-        v, 1, &r);
-    if (e != OK) return e;
-    *items = arena_alloc(a, (size_t)(count + 1) * sizeof **items);
+        v, 1, read_cap, sizeof **items, 0, (void **)items, &all);
     *n = 0;
-    int k;
-    char *g_district = NULL; /* the group (district, service type, kind) of the previous row */
+    if (e != OK) return e;
+    const char *g_district = NULL; /* the group (district, service type, kind) of the previous row */
     int g_type = -2, g_kind = -2;
     bool g_current = false;
-    while ((k = db_next(r)) == 1 && *n < count) {
-        struct fee_cap_row row = {
-            .id = db_int(r, 0),
-            .district_code = db_text_dup(r, 1, a),
-            .district_name = db_text_dup(r, 2, a),
-            .service_type = name_index(service_type_names, db_text(r, 3)),
-            .cap_kind = name_index(fee_cap_kind_names, db_text(r, 4)),
-            .cap_fen = db_int(r, 5),
-            .effective_from = db_int(r, 6),
-            .basis = db_text_dup(r, 7, a),
-            .created_at = db_int(r, 8),
-        };
+    for (int i = 0; i < all; i++) {
+        struct fee_cap_row row = (*items)[i];
         if (!g_district || strcmp(g_district, row.district_code) != 0 || g_type != row.service_type ||
             g_kind != row.cap_kind) {
-            g_district = arena_strdup(a, row.district_code);
+            g_district = row.district_code;
             g_type = row.service_type;
             g_kind = row.cap_kind;
             g_current = false;
@@ -499,9 +457,7 @@ enum err fee_cap_list(struct db *db, struct arena *a, const char *district, bool
         if (!g_current && row.effective_from <= today) row.current = g_current = true;
         if (history || row.current || row.effective_from > today) (*items)[(*n)++] = row;
     }
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
-    return e;
+    return OK;
 }
 
 /* ---- Demo --------------------------------------------------------------------------------------------- */
@@ -512,6 +468,18 @@ struct demo_inst {
     bool inclusive, non_profit;
     unsigned types;
 };
+
+static void read_demo_inst(struct db_rows *r, struct arena *a, void *item)
+{
+    (void)a;
+    struct demo_inst *in = item;
+    in->id = db_int(r, 0);
+    const char *d = db_text(r, 1);
+    snprintf(in->district, sizeof in->district, "%s", d ? d : "");
+    in->inclusive = db_int(r, 2) != 0;
+    in->non_profit = fee_non_profit(db_text(r, 3));
+    in->types = (unsigned)db_int(r, 4);
+}
 
 struct demo_ctx {
     struct arena *a;
@@ -586,28 +554,12 @@ static enum err demo_tx(struct db *db, void *p)
 
 enum err fee_demo_load(struct db *db, struct arena *a)
 {
-    int64_t count = 0;
-    enum err e = db_int_query(db, "SELECT COUNT(*) FROM institutions WHERE state = 'filed'", NULL, 0, &count);
-    if (e != OK || count == 0) return e;
-    struct demo_ctx c = {a, arena_zalloc(a, (size_t)(count + 1) * sizeof *c.insts), 0};
-    struct db_rows *r = NULL;
-    e = db_query(db,
-                 "SELECT id, district_code, inclusive, legal_form, service_types FROM institutions "
-                 "WHERE state = 'filed' ORDER BY id",
-                 NULL, 0, &r);
-    if (e != OK) return e;
-    int k;
-    while ((k = db_next(r)) == 1 && c.n < count) {
-        struct demo_inst *in = &c.insts[c.n++];
-        in->id = db_int(r, 0);
-        const char *d = db_text(r, 1);
-        snprintf(in->district, sizeof in->district, "%s", d ? d : "");
-        in->inclusive = db_int(r, 2) != 0;
-        in->non_profit = fee_non_profit(db_text(r, 3));
-        in->types = (unsigned)db_int(r, 4);
-    }
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
-    if (e != OK) return e;
+    struct demo_ctx c = {a, NULL, 0};
+    enum err e =
+        db_get_all(db, a,
+                   "SELECT id, district_code, inclusive, legal_form, service_types FROM institutions "
+                   "WHERE state = 'filed' ORDER BY id",
+                   NULL, 0, read_demo_inst, sizeof *c.insts, 0, (void **)&c.insts, &c.n);
+    if (e != OK || c.n == 0) return e;
     return db_tx(db, demo_tx, &c);
 }

@@ -30,6 +30,7 @@ struct fee_row {
     int cap_kind;     /* caps: enum fee_cap_kind; fees: unused */
     int64_t fen;      /* per month; hourly: per hour */
     int64_t effective_from;
+    int64_t created_at; /* when the row was recorded (epoch seconds) */
 };
 
 /* Whether legal_form ("enterprise", "social_org", "public_institution") is a non-profit one. */

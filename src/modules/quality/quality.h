@@ -124,6 +124,9 @@ int quality_transition(int from, int event, unsigned role);
 const struct quality_transition *quality_transitions(int *n);
 /* Parse a status name; -1 when unknown. */
 int quality_status_from_name(const char *s);
+extern const char *const quality_level_names[]; /* "A", "B", "C", "D", NULL */
+/* Parse a level name; -1 when unknown. */
+int quality_level_from_name(const char *s);
 /* Roles that may create, edit and publish assessments (county within its district, city anywhere). */
 #define QUALITY_ASSESSOR_ROLES (ROLE_CITY | ROLE_COUNTY)
 
@@ -190,6 +193,8 @@ enum err quality_assessment_update(struct db *db, struct arena *a, const struct 
 enum err quality_assessment_publish(struct db *db, const struct principal *who, int64_t id);
 /* One assessment with its scores (arena). ERR_NOT_FOUND when absent. */
 enum err quality_assessment_get(struct db *db, struct arena *a, int64_t id, struct quality_assessment *out);
+/* The score of indicator code among q's scores (NULL q: none), or NULL. Pure. */
+const struct quality_score *quality_score_find(const struct quality_assessment *q, const char *code);
 /* A page (50) of assessments matching f, newest first, and the total count. today and valid_days decide
  * "due". */
 enum err quality_assessment_list(struct db *db, struct arena *a, const struct quality_filter *f,

@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const level_names[] = {"A", "B", "C", "D", NULL};
-
 /* Whether who may see assessments of an institution in district: operators their own institution only. */
 static bool visible(const struct principal *who, const char *district, int64_t inst_id)
 {
@@ -131,9 +129,7 @@ static json_t *assessment_json(const struct quality_assessment *q, const struct 
     json_t *scores = json_array();
     for (int k = 0; k < t->ninds; k++) {
         const struct quality_indicator *ind = &t->inds[k];
-        const struct quality_score *s = NULL;
-        for (int i = 0; i < q->nscores; i++)
-            if (strcmp(q->scores[i].indicator, ind->code) == 0) s = &q->scores[i];
+        const struct quality_score *s = quality_score_find(q, ind->code);
         json_array_append_new(
             scores, json_pack("{s:s, s:s, s:s, s:s, s:I, s:b, s:o, s:s?}", "indicator", ind->code, "category",
                               t->cats[ind->category].code, "item", t->items[ind->item].code, "text",
@@ -280,10 +276,7 @@ static bool parse_filter(struct req *r, struct quality_filter *f)
     f->status = req_query(r, "status");
     if (f->status && !*f->status) f->status = NULL;
     const char *due = req_query(r, "due"), *page = req_query(r, "page");
-    bool known = !f->level;
-    for (int i = 0; f->level && level_names[i]; i++)
-        known |= strcmp(f->level, level_names[i]) == 0;
-    if (!known) fe_add(&r->fe, "level", "等级应为 A、B、C 或 D");
+    if (f->level && quality_level_from_name(f->level) < 0) fe_add(&r->fe, "level", "等级应为 A、B、C 或 D");
     if (f->status && quality_status_from_name(f->status) < 0)
         fe_add(&r->fe, "status", "状态应为 draft、published 或 superseded");
     if (due && *due && strcmp(due, "0") != 0 && strcmp(due, "1") != 0) fe_add(&r->fe, "due", "应为 0 或 1");

@@ -12,7 +12,6 @@
 
 #define QUALITY_PER_PAGE 50
 
-static const char *const level_names[] = {"A", "B", "C", "D", NULL};
 static const char *const list_keys[] = {"district", "level", "status", "due", NULL};
 
 static bool is_assessor(const struct req *r)
@@ -55,10 +54,7 @@ enum err page_quality_list(struct req *r, struct resp *out)
     if (f.status && !*f.status) f.status = NULL;
     const char *due = req_query(r, "due");
     f.due_only = due && strcmp(due, "1") == 0;
-    bool level_ok = !f.level;
-    for (int i = 0; f.level && level_names[i]; i++)
-        level_ok |= strcmp(f.level, level_names[i]) == 0;
-    if (!level_ok) fe_add(&r->fe, "level", "等级应为 A、B、C 或 D");
+    if (f.level && quality_level_from_name(f.level) < 0) fe_add(&r->fe, "level", "等级应为 A、B、C 或 D");
     if (f.status && quality_status_from_name(f.status) < 0) fe_add(&r->fe, "status", "未知的状态");
     int64_t page = 1;
     if (!page_parse_int(req_query(r, "page"), 1, 100000, 1, &page)) fe_add(&r->fe, "page", "页码无效");
@@ -100,8 +96,9 @@ enum err page_quality_list(struct req *r, struct resp *out)
     html_lit(&h, "<form class=\"panel\" method=\"get\" action=\"/dash/quality\" aria-label=\"筛选评估\">\n"
                  "<div class=\"fields\">\n<div class=\"field\"><label for=\"level\">等级</label>"
                  "<select id=\"level\" name=\"level\"><option value=\"\">全部</option>");
-    for (int i = 0; level_names[i]; i++)
-        page_option(&h, level_names[i], level_names[i], f.level && strcmp(f.level, level_names[i]) == 0);
+    for (int i = 0; quality_level_names[i]; i++)
+        page_option(&h, quality_level_names[i], quality_level_names[i],
+                    f.level && strcmp(f.level, quality_level_names[i]) == 0);
     html_lit(&h, "</select></div>\n<div class=\"field\"><label for=\"status\">状态</label>"
                  "<select id=\"status\" name=\"status\"><option value=\"\">全部</option>");
     for (int i = 0; quality_status_names[i]; i++)
@@ -168,18 +165,15 @@ enum err page_quality_list(struct req *r, struct resp *out)
 static const char *score_value(struct req *r, const struct quality_assessment *q, const char *code)
 {
     if (r->nform > 0) return req_form(r, arena_printf(r->a, "s_%s", code));
-    for (int i = 0; q && i < q->nscores; i++)
-        if (strcmp(q->scores[i].indicator, code) == 0)
-            return arena_printf(r->a, "%lld", (long long)q->scores[i].points);
-    return NULL;
+    const struct quality_score *s = quality_score_find(q, code);
+    return s ? arena_printf(r->a, "%lld", (long long)s->points) : NULL;
 }
 
 static const char *note_value(struct req *r, const struct quality_assessment *q, const char *code)
 {
     if (r->nform > 0) return req_form(r, arena_printf(r->a, "n_%s", code));
-    for (int i = 0; q && i < q->nscores; i++)
-        if (strcmp(q->scores[i].indicator, code) == 0) return q->scores[i].note;
-    return NULL;
+    const struct quality_score *s = quality_score_find(q, code);
+    return s ? s->note : NULL;
 }
 
 /* The assessors of a draft as lines of text. */
@@ -374,9 +368,16 @@ static enum err render_new(struct req *r, struct resp *out, unsigned status, con
     return resp_html(r, out, status, &h);
 }
 
-/* The institution named by id, visible to the official and filed. */
-static enum err assessable(struct req *r, int64_t id, struct institution *inst)
+/* The institution whose id is id_text (the query's or the form's "institution"), visible to the official and
+ * filed, and the active template to assess it against. */
+static enum err start_new(struct req *r, const char *id_text, struct institution *inst,
+                          struct quality_template *t)
 {
+    int64_t id = 0;
+    if (!page_parse_int(id_text, 1, INT64_MAX, 0, &id) || !id) {
+        fe_add(&r->fe, "institution", "请填写机构编号（正整数）");
+        return ERR_VALIDATION;
+    }
     enum err e = inst_get(r->db, r->a, id, inst);
     if (e != OK) return e;
     if (!auth_sees_district(r->who, inst->district_code)) return ERR_NOT_FOUND;
@@ -384,37 +385,23 @@ static enum err assessable(struct req *r, int64_t id, struct institution *inst)
         r->error_detail = "只能评估已备案的机构";
         return ERR_STATE;
     }
-    return OK;
+    return quality_template_active(r->db, r->a, t);
 }
 
 enum err page_quality_new(struct req *r, struct resp *out)
 {
-    int64_t id = 0;
-    if (!page_parse_int(req_query(r, "institution"), 1, INT64_MAX, 0, &id) || !id) {
-        fe_add(&r->fe, "institution", "请填写机构编号（正整数）");
-        return ERR_VALIDATION;
-    }
     struct institution inst;
-    enum err e = assessable(r, id, &inst);
-    if (e != OK) return e;
     struct quality_template t;
-    e = quality_template_active(r->db, r->a, &t);
+    enum err e = start_new(r, req_query(r, "institution"), &inst, &t);
     if (e != OK) return e;
     return render_new(r, out, 200, &inst, &t);
 }
 
 enum err page_quality_create(struct req *r, struct resp *out)
 {
-    int64_t id = 0;
-    if (!page_parse_int(req_form(r, "institution"), 1, INT64_MAX, 0, &id) || !id) {
-        fe_add(&r->fe, "institution", "请填写机构编号（正整数）");
-        return ERR_VALIDATION;
-    }
     struct institution inst;
-    enum err e = assessable(r, id, &inst);
-    if (e != OK) return e;
     struct quality_template t;
-    e = quality_template_active(r->db, r->a, &t);
+    enum err e = start_new(r, req_form(r, "institution"), &inst, &t);
     if (e != OK) return e;
     struct quality_input in;
     parse_form(r, &t, &in);
@@ -501,9 +488,7 @@ static enum err render_one(struct req *r, struct resp *out, unsigned status,
                      "<th scope=\"col\">备注</th></tr></thead><tbody>\n");
         for (int k = 0; k < t.ninds; k++) {
             const struct quality_indicator *ind = &t.inds[k];
-            const struct quality_score *s = NULL;
-            for (int i = 0; i < q->nscores; i++)
-                if (strcmp(q->scores[i].indicator, ind->code) == 0) s = &q->scores[i];
+            const struct quality_score *s = quality_score_find(q, ind->code);
             html_lit(&h, "<tr><td>");
             html_text(&h, ind->code);
             html_lit(&h, " ");

@@ -9,6 +9,7 @@
 
 const char *const quality_status_names[] = {"draft", "published", "superseded", NULL};
 const char *const quality_status_names_zh[] = {"草稿", "已发布", "已被新评估取代", NULL};
+const char *const quality_level_names[] = {"A", "B", "C", "D", NULL};
 
 /* A draft is edited and published by an assessor (county official within its district, city anywhere); a
  * published assessment is immutable and only ever superseded, when a newer one of the same institution is
@@ -33,11 +34,21 @@ const struct quality_transition *quality_transitions(int *n)
     return transitions;
 }
 
+static int name_index(const char *const *names, const char *s)
+{
+    for (int i = 0; s && names[i]; i++)
+        if (strcmp(s, names[i]) == 0) return i;
+    return -1;
+}
+
 int quality_status_from_name(const char *s)
 {
-    for (int i = 0; s && quality_status_names[i]; i++)
-        if (strcmp(s, quality_status_names[i]) == 0) return i;
-    return -1;
+    return name_index(quality_status_names, s);
+}
+
+int quality_level_from_name(const char *s)
+{
+    return name_index(quality_level_names, s);
 }
 
 /* ---- Levels and due dates ------------------------------------------------------------------------------ */

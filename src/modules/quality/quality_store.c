@@ -83,38 +83,14 @@ static enum err ensure_template(struct db *db, struct arena *a)
     return db_tx(db, seed_tx, &c);
 }
 
-enum err quality_template_active(struct db *db, struct arena *a, struct quality_template *t)
-{
-    enum err e = ensure_template(db, a);
-    if (e != OK) return e;
-    struct db_rows *r = NULL;
-    e = db_query(db, "SELECT id, version, body FROM quality_templates ORDER BY version DESC LIMIT 1", NULL, 0,
-                 &r);
-    if (e != OK) return e;
-    int k = db_next(r);
-    int64_t id = 0, version = 0;
-    const char *body = NULL;
-    if (k == 1) {
-        id = db_int(r, 0);
-        version = db_int(r, 1);
-        body = db_text_dup(r, 2, a);
-    }
-    e = k == 1 ? OK : k == 0 ? ERR_NOT_FOUND : db_rows_err(r);
-    db_done(r);
-    if (e != OK) return e;
-    e = parse_body(a, body, t);
-    t->id = id;
-    t->version = version;
-    return e;
-}
-
 #define TEMPLATE_COLS                                                                                        \
     "t.id, t.version, t.indicators, t.total_points, t.created_at, t.title, u.username, "                     \
     "(SELECT MAX(version) FROM quality_templates) "
 #define TEMPLATE_FROM " FROM quality_templates t LEFT JOIN users u ON u.id = t.created_by "
 
-static void read_template(struct db_rows *r, struct arena *a, struct quality_template_row *o)
+static void read_template(struct db_rows *r, struct arena *a, void *item)
 {
+    struct quality_template_row *o = item;
     memset(o, 0, sizeof *o);
     o->id = db_int(r, 0);
     o->version = db_int(r, 1);
@@ -126,22 +102,20 @@ static void read_template(struct db_rows *r, struct arena *a, struct quality_tem
     o->active = db_int(r, 7) == o->version;
 }
 
-enum err quality_template_get(struct db *db, struct arena *a, int64_t id, struct quality_template_row *row,
-                              struct quality_template *t)
+/* TEMPLATE_COLS, then t.body. */
+static void read_template_body(struct db_rows *r, struct arena *a, void *item)
+{
+    read_template(r, a, item);
+    ((struct quality_template_row *)item)->body = db_text_dup(r, 8, a);
+}
+
+/* The one template row of sql (TEMPLATE_COLS, t.body), seeding the default first; parsed into *t unless t is
+ * NULL. */
+static enum err template_load(struct db *db, struct arena *a, const char *sql, const struct db_val *v, int nv,
+                              struct quality_template_row *row, struct quality_template *t)
 {
     enum err e = ensure_template(db, a);
-    if (e != OK) return e;
-    struct db_val v[] = {DBV_INT(id)};
-    struct db_rows *r = NULL;
-    e = db_query(db, "SELECT " TEMPLATE_COLS ", t.body" TEMPLATE_FROM "WHERE t.id = $1", v, 1, &r);
-    if (e != OK) return e;
-    int k = db_next(r);
-    if (k == 1) {
-        read_template(r, a, row);
-        row->body = db_text_dup(r, 8, a);
-    }
-    e = k == 1 ? OK : k == 0 ? ERR_NOT_FOUND : db_rows_err(r);
-    db_done(r);
+    if (e == OK) e = db_get_one(db, a, sql, v, nv, read_template_body, row);
     if (e != OK || !t) return e;
     e = parse_body(a, row->body, t);
     t->id = row->id;
@@ -149,24 +123,28 @@ enum err quality_template_get(struct db *db, struct arena *a, int64_t id, struct
     return e;
 }
 
+enum err quality_template_active(struct db *db, struct arena *a, struct quality_template *t)
+{
+    struct quality_template_row row;
+    return template_load(db, a,
+                         "SELECT " TEMPLATE_COLS ", t.body" TEMPLATE_FROM "ORDER BY t.version DESC LIMIT 1",
+                         NULL, 0, &row, t);
+}
+
+enum err quality_template_get(struct db *db, struct arena *a, int64_t id, struct quality_template_row *row,
+                              struct quality_template *t)
+{
+    struct db_val v[] = {DBV_INT(id)};
+    return template_load(db, a, "SELECT " TEMPLATE_COLS ", t.body" TEMPLATE_FROM "WHERE t.id = $1", v, 1, row,
+                         t);
+}
+
 enum err quality_template_list(struct db *db, struct arena *a, struct quality_template_row **items, int *n)
 {
     enum err e = ensure_template(db, a);
     if (e != OK) return e;
-    int64_t count = 0;
-    e = db_int_query(db, "SELECT COUNT(*) FROM quality_templates", NULL, 0, &count);
-    if (e != OK) return e;
-    struct db_rows *r = NULL;
-    e = db_query(db, "SELECT " TEMPLATE_COLS TEMPLATE_FROM "ORDER BY t.version DESC", NULL, 0, &r);
-    if (e != OK) return e;
-    *items = arena_alloc(a, (size_t)(count + 1) * sizeof **items);
-    *n = 0;
-    int k;
-    while ((k = db_next(r)) == 1 && *n < count)
-        read_template(r, a, &(*items)[(*n)++]);
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
-    return e;
+    return db_get_all(db, a, "SELECT " TEMPLATE_COLS TEMPLATE_FROM "ORDER BY t.version DESC", NULL, 0,
+                      read_template, sizeof **items, 0, (void **)items, n);
 }
 
 struct tcreate_ctx {
@@ -293,13 +271,10 @@ static enum err create_tx(struct db *db, void *p)
 {
     struct create_ctx *c = p;
     struct db_val iv[] = {DBV_INT(c->inst_id)};
-    struct db_rows *r = NULL;
-    enum err e = db_query(db, "SELECT state FROM institutions WHERE id = $1", iv, 1, &r);
-    if (e != OK) return e;
-    int k = db_next(r);
-    bool filed = k == 1 && db_text(r, 0) && strcmp(db_text(r, 0), "filed") == 0;
-    e = k == 1 ? OK : k == 0 ? ERR_NOT_FOUND : db_rows_err(r);
-    db_done(r);
+    int64_t filed = 0;
+    enum err e =
+        db_int_query(db, "SELECT CASE WHEN state = 'filed' THEN 1 ELSE 0 END FROM institutions WHERE id = $1",
+                     iv, 1, &filed);
     if (e != OK) return e;
     if (!filed) return ERR_STATE;
     int64_t now = clock_now();
@@ -351,39 +326,48 @@ struct update_ctx {
     const struct computed *c;
 };
 
-/* The status and version of an assessment, checked against the move wanted. */
-static enum err check_move(struct db *db, int64_t id, int event, const struct principal *who,
-                           int64_t *version, int64_t *inst_id, int64_t *assessed_on)
+/* What a move of an assessment needs to know of it (check_move). */
+struct move {
+    int from; /* enum quality_status, -1 unknown */
+    int64_t version, inst_id, assessed_on, total;
+    const char *level;
+    bool veto;
+};
+
+static void read_move(struct db_rows *r, struct arena *a, void *item)
+{
+    struct move *m = item;
+    m->from = quality_status_from_name(db_text(r, 0));
+    m->version = db_int(r, 1);
+    m->inst_id = db_int(r, 2);
+    m->assessed_on = db_int(r, 3);
+    m->level = db_text_dup(r, 4, a);
+    m->total = db_int(r, 5);
+    m->veto = db_int(r, 6) != 0;
+}
+
+/* An assessment's status, version and result into *m (strings in a), checked against the move wanted. */
+static enum err check_move(struct db *db, struct arena *a, int64_t id, int event, const struct principal *who,
+                           struct move *m)
 {
     struct db_val v[] = {DBV_INT(id)};
-    struct db_rows *r = NULL;
-    enum err e = db_query(
-        db, "SELECT status, version, institution_id, assessed_on FROM quality_assessments WHERE id = $1", v,
-        1, &r);
-    if (e != OK) return e;
-    int k = db_next(r);
-    int from = -1;
-    if (k == 1) {
-        from = quality_status_from_name(db_text(r, 0));
-        *version = db_int(r, 1);
-        *inst_id = db_int(r, 2);
-        *assessed_on = db_int(r, 3);
-    }
-    e = k == 1 ? OK : k == 0 ? ERR_NOT_FOUND : db_rows_err(r);
-    db_done(r);
+    enum err e = db_get_one(db, a,
+                            "SELECT status, version, institution_id, assessed_on, level, total, veto "
+                            "FROM quality_assessments WHERE id = $1",
+                            v, 1, read_move, m);
     if (e != OK) return e;
     /* The command line (demo) acts as the city. */
-    if (from < 0 || quality_transition(from, event, who ? who->role : ROLE_CITY) < 0) return ERR_STATE;
+    if (m->from < 0 || quality_transition(m->from, event, who ? who->role : ROLE_CITY) < 0) return ERR_STATE;
     return OK;
 }
 
 static enum err update_tx(struct db *db, void *p)
 {
     struct update_ctx *c = p;
-    int64_t version = 0, inst = 0, old_day = 0;
-    enum err e = check_move(db, c->id, QE_EDIT, c->who, &version, &inst, &old_day);
+    struct move m;
+    enum err e = check_move(db, c->a, c->id, QE_EDIT, c->who, &m);
     if (e != OK) return e;
-    if (version != c->expected_version) return ERR_CONFLICT;
+    if (m.version != c->expected_version) return ERR_CONFLICT;
     struct db_val v[] = {DBV_INT(c->id),
                          DBV_INT(c->in->assessed_on),
                          DBV_TEXT(c->c->assessors),
@@ -404,7 +388,7 @@ static enum err update_tx(struct db *db, void *p)
     if (e == OK) e = insert_scores(db, c->id, c->in);
     if (e != OK) return e;
     return audit_append(db, c->who, "quality_assessment.edit", "quality_assessment", c->id, NULL,
-                        summary(c->a, inst, "draft", c->in->assessed_on, c->c, c->template_version));
+                        summary(c->a, m.inst_id, "draft", c->in->assessed_on, c->c, c->template_version));
 }
 
 enum err quality_assessment_update(struct db *db, struct arena *a, const struct principal *who, int64_t id,
@@ -437,11 +421,11 @@ struct publish_ctx {
 static enum err publish_tx(struct db *db, void *p)
 {
     struct publish_ctx *c = p;
-    int64_t version = 0, inst = 0, day = 0;
-    enum err e = check_move(db, c->id, QE_PUBLISH, c->who, &version, &inst, &day);
+    struct move m;
+    enum err e = check_move(db, c->a, c->id, QE_PUBLISH, c->who, &m);
     if (e != OK) return e;
     /* The rating is the latest assessment: one dated before the current rating cannot replace it. */
-    struct db_val lv[] = {DBV_INT(inst), DBV_INT(day)};
+    struct db_val lv[] = {DBV_INT(m.inst_id), DBV_INT(m.assessed_on)};
     int64_t later = 0;
     e = db_int_query(db,
                      "SELECT COUNT(*) FROM quality_assessments WHERE institution_id = $1 AND "
@@ -450,7 +434,7 @@ static enum err publish_tx(struct db *db, void *p)
     if (e != OK) return e;
     if (later > 0) return ERR_STATE;
     int64_t now = clock_now();
-    struct db_val sv[] = {DBV_INT(inst), DBV_INT(c->id), DBV_INT(now)};
+    struct db_val sv[] = {DBV_INT(m.inst_id), DBV_INT(c->id), DBV_INT(now)};
     e = db_exec(db,
                 "UPDATE quality_assessments SET status = 'superseded', superseded_by = $2, updated_at = $3, "
                 "version = version + 1 WHERE institution_id = $1 AND status = 'published'",
@@ -462,21 +446,11 @@ static enum err publish_tx(struct db *db, void *p)
                 "updated_at = $2, version = version + 1 WHERE id = $1",
                 v, DB_NPARAMS(v));
     if (e != OK) return e;
-    struct db_val gv[] = {DBV_INT(c->id)};
-    struct db_rows *r = NULL;
-    e = db_query(db, "SELECT level, total, veto FROM quality_assessments WHERE id = $1", gv, 1, &r);
-    if (e != OK) return e;
-    const char *after = NULL;
-    if (db_next(r) == 1) {
-        char d[11];
-        after = dump(c->a, json_pack("{s:I, s:s, s:I, s:b, s:s}", "assessment_id", (json_int_t)c->id, "level",
-                                     db_text(r, 0) ? db_text(r, 0) : "", "total", (json_int_t)db_int(r, 1),
-                                     "veto", db_int(r, 2) != 0, "assessed_on", date_format(day, d)));
-    }
-    e = db_rows_err(r);
-    db_done(r);
-    if (e != OK) return e;
-    e = inst_history_add(db, inst, actor_name(c->who), "quality_published", after);
+    char d[11];
+    const char *after = dump(c->a, json_pack("{s:I, s:s, s:I, s:b, s:s}", "assessment_id", (json_int_t)c->id,
+                                             "level", m.level ? m.level : "", "total", (json_int_t)m.total,
+                                             "veto", m.veto, "assessed_on", date_format(m.assessed_on, d)));
+    e = inst_history_add(db, m.inst_id, actor_name(c->who), "quality_published", after);
     if (e != OK) return e;
     return audit_append(db, c->who, "quality_assessment.publish", "quality_assessment", c->id, NULL, after);
 }
@@ -500,8 +474,9 @@ enum err quality_assessment_publish(struct db *db, const struct principal *who, 
     "d.code = i.district_code JOIN quality_templates t ON t.id = a.template_id LEFT JOIN users u ON u.id = " \
     "a.created_by "
 
-static void read_assessment(struct db_rows *r, struct arena *a, struct quality_assessment *o)
+static void read_assessment(struct db_rows *r, struct arena *a, void *item)
 {
+    struct quality_assessment *o = item;
     memset(o, 0, sizeof *o);
     o->id = db_int(r, 0);
     o->institution_id = db_int(r, 1);
@@ -525,33 +500,29 @@ static void read_assessment(struct db_rows *r, struct arena *a, struct quality_a
     o->created_by = db_text_dup(r, 19, a);
 }
 
+static void read_score(struct db_rows *r, struct arena *a, void *item)
+{
+    struct quality_score *s = item;
+    s->indicator = db_text_dup(r, 0, a);
+    s->points = db_int(r, 1);
+    s->note = db_text_dup(r, 2, a);
+}
+
 enum err quality_assessment_get(struct db *db, struct arena *a, int64_t id, struct quality_assessment *out)
 {
     struct db_val v[] = {DBV_INT(id)};
-    struct db_rows *r = NULL;
-    enum err e = db_query(db, "SELECT " ASSESS_COLS ASSESS_FROM "WHERE a.id = $1", v, 1, &r);
+    enum err e =
+        db_get_one(db, a, "SELECT " ASSESS_COLS ASSESS_FROM "WHERE a.id = $1", v, 1, read_assessment, out);
     if (e != OK) return e;
-    int k = db_next(r);
-    if (k == 1) read_assessment(r, a, out);
-    e = k == 1 ? OK : k == 0 ? ERR_NOT_FOUND : db_rows_err(r);
-    db_done(r);
-    if (e != OK) return e;
-    int64_t count = 0;
-    e = db_int_query(db, "SELECT COUNT(*) FROM quality_scores WHERE assessment_id = $1", v, 1, &count);
-    if (e != OK) return e;
-    e = db_query(db, "SELECT indicator, points, note FROM quality_scores WHERE assessment_id = $1", v, 1, &r);
-    if (e != OK) return e;
-    out->scores = arena_zalloc(a, (size_t)(count + 1) * sizeof *out->scores);
-    out->nscores = 0;
-    while ((k = db_next(r)) == 1 && out->nscores < count) {
-        struct quality_score *s = &out->scores[out->nscores++];
-        s->indicator = db_text_dup(r, 0, a);
-        s->points = db_int(r, 1);
-        s->note = db_text_dup(r, 2, a);
-    }
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
-    return e;
+    return db_get_all(db, a, "SELECT indicator, points, note FROM quality_scores WHERE assessment_id = $1", v,
+                      1, read_score, sizeof *out->scores, 0, (void **)&out->scores, &out->nscores);
+}
+
+const struct quality_score *quality_score_find(const struct quality_assessment *q, const char *code)
+{
+    for (int i = 0; q && i < q->nscores; i++)
+        if (strcmp(q->scores[i].indicator, code) == 0) return &q->scores[i];
+    return NULL;
 }
 
 #define ASSESS_WHERE                                                                                         \
@@ -579,69 +550,57 @@ enum err quality_assessment_list(struct db *db, struct arena *a, const struct qu
                               "a.institution_id " ASSESS_WHERE,
                               v, 7, total);
     if (e != OK) return e;
-    struct db_rows *r = NULL;
-    e = db_query(db,
-                 "SELECT " ASSESS_COLS ASSESS_FROM ASSESS_WHERE
-                 "ORDER BY a.assessed_on DESC, a.id DESC LIMIT $8 OFFSET $9",
-                 v, DB_NPARAMS(v), &r);
-    if (e != OK) return e;
-    *items = arena_alloc(a, (size_t)per * sizeof **items);
-    *n = 0;
-    int k;
-    while ((k = db_next(r)) == 1 && *n < per)
-        read_assessment(r, a, &(*items)[(*n)++]);
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
-    return e;
+    return db_get_all(db, a,
+                      "SELECT " ASSESS_COLS ASSESS_FROM ASSESS_WHERE
+                      "ORDER BY a.assessed_on DESC, a.id DESC LIMIT $8 OFFSET $9",
+                      v, DB_NPARAMS(v), read_assessment, sizeof **items, per, (void **)items, n);
 }
 
 /* ---- The rating ---------------------------------------------------------------------------------------- */
 
-enum err quality_current_rating(struct db *db, struct arena *a, int64_t institution_id, int64_t today,
-                                struct quality_rating *out)
+/* a.id, a.level, a.assessed_on, a.veto, a.total, a.subtotals, t.version; the subtotals' JSON read into cats.
+ */
+static void read_rating(struct db_rows *r, struct arena *a, void *item)
 {
-    memset(out, 0, sizeof *out);
-    struct db_val v[] = {DBV_INT(institution_id)};
-    struct db_rows *r = NULL;
-    enum err e = db_query(db,
-                          "SELECT a.id, a.level, a.assessed_on, a.veto, a.total, a.subtotals, t.version "
-                          "FROM quality_assessments a JOIN quality_templates t ON t.id = a.template_id "
-                          "WHERE a.institution_id = $1 AND a.status = 'published' "
-                          "ORDER BY a.assessed_on DESC, a.id DESC LIMIT 1",
-                          v, 1, &r);
-    if (e != OK) return e;
-    int k = db_next(r);
-    const char *subtotals = NULL;
-    if (k == 1) {
-        out->assessment_id = db_int(r, 0);
-        out->level = db_text(r, 1) ? db_text(r, 1)[0] : 'D';
-        out->assessed_on = db_int(r, 2);
-        out->veto = db_int(r, 3) != 0;
-        out->total = db_int(r, 4);
-        subtotals = db_text_dup(r, 5, a);
-        out->template_version = db_int(r, 6);
-    }
-    e = k == 1 ? OK : k == 0 ? ERR_NOT_FOUND : db_rows_err(r);
-    db_done(r);
-    if (e != OK) return e;
-    int64_t valid = quality_valid_days(db);
-    out->due_on = quality_due_on(out->assessed_on, valid);
-    out->due = quality_rating_due(out->assessed_on, today, valid);
-    json_t *j = json_loads(subtotals ? subtotals : "[]", 0, NULL);
+    struct quality_rating *o = item;
+    o->assessment_id = db_int(r, 0);
+    o->level = db_text(r, 1) ? db_text(r, 1)[0] : 'D';
+    o->assessed_on = db_int(r, 2);
+    o->veto = db_int(r, 3) != 0;
+    o->total = db_int(r, 4);
+    o->template_version = db_int(r, 6);
+    json_t *j = json_loads(db_text(r, 5) ? db_text(r, 5) : "[]", 0, NULL);
     size_t n = json_is_array(j) ? json_array_size(j) : 0;
-    out->cats = arena_zalloc(a, (n ? n : 1) * sizeof *out->cats);
+    o->cats = arena_zalloc(a, (n ? n : 1) * sizeof *o->cats);
     for (size_t i = 0; i < n; i++) {
         json_t *c = json_array_get(j, i);
-        struct quality_subtotal *s = &out->cats[out->ncats++];
+        struct quality_subtotal *s = &o->cats[o->ncats++];
         const char *code = json_string_value(json_object_get(c, "code"));
         const char *name = json_string_value(json_object_get(c, "name"));
         s->code = arena_strdup(a, code ? code : "");
         s->name = arena_strdup(a, name ? name : "");
         s->points = json_integer_value(json_object_get(c, "points"));
         s->max = json_integer_value(json_object_get(c, "max"));
-        out->max += s->max;
+        o->max += s->max;
     }
     json_decref(j);
+}
+
+enum err quality_current_rating(struct db *db, struct arena *a, int64_t institution_id, int64_t today,
+                                struct quality_rating *out)
+{
+    memset(out, 0, sizeof *out);
+    struct db_val v[] = {DBV_INT(institution_id)};
+    enum err e = db_get_one(db, a,
+                            "SELECT a.id, a.level, a.assessed_on, a.veto, a.total, a.subtotals, t.version "
+                            "FROM quality_assessments a JOIN quality_templates t ON t.id = a.template_id "
+                            "WHERE a.institution_id = $1 AND a.status = 'published' "
+                            "ORDER BY a.assessed_on DESC, a.id DESC LIMIT 1",
+                            v, 1, read_rating, out);
+    if (e != OK) return e;
+    int64_t valid = quality_valid_days(db);
+    out->due_on = quality_due_on(out->assessed_on, valid);
+    out->due = quality_rating_due(out->assessed_on, today, valid);
     return OK;
 }
 
@@ -675,23 +634,28 @@ static void demo_scores(const struct quality_template *t, int64_t total, bool ve
         }
 }
 
+struct demo_inst {
+    int64_t id, registered_on;
+};
+
+static void read_demo_inst(struct db_rows *r, struct arena *a, void *item)
+{
+    (void)a;
+    struct demo_inst *d = item;
+    d->id = db_int(r, 0);
+    d->registered_on = db_int(r, 1);
+}
+
 enum err quality_demo_load(struct db *db, struct arena *a)
 {
     struct quality_template t;
     enum err e = quality_template_active(db, a, &t);
     if (e != OK) return e;
-    struct db_rows *r = NULL;
-    e = db_query(db, "SELECT id, registered_on FROM institutions WHERE state = 'filed' ORDER BY id LIMIT 40",
-                 NULL, 0, &r);
-    if (e != OK) return e;
-    int64_t ids[40], registered[40];
-    int n = 0, k;
-    while ((k = db_next(r)) == 1 && n < 40) {
-        ids[n] = db_int(r, 0);
-        registered[n++] = db_int(r, 1);
-    }
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
+    struct demo_inst *insts = NULL;
+    int n = 0;
+    e = db_get_all(db, a,
+                   "SELECT id, registered_on FROM institutions WHERE state = 'filed' ORDER BY id LIMIT 40",
+                   NULL, 0, read_demo_inst, sizeof *insts, 40, (void **)&insts, &n);
     if (e != OK) return e;
 
     static const int64_t totals[] = {96, 84, 72, 55, 92, 81, 66, 88, 63, 98};
@@ -702,10 +666,10 @@ enum err quality_demo_load(struct db *db, struct arena *a)
         bool veto = i == 7;
         /* Every fifth institution rated long ago (due), when it existed then; every eighth has an older,
          * superseded assessment before its current one. */
-        bool old = i % 5 == 2 && registered[i] <= today - 1300;
+        bool old = i % 5 == 2 && insts[i].registered_on <= today - 1300;
         int64_t day = old ? today - 1100 - (i * 37) % 200 : today - 20 - (i * 53) % 700;
-        if (day < registered[i]) day = registered[i];
-        int rounds = (i % 8 == 3 && registered[i] <= today - 1500) ? 2 : 1;
+        if (day < insts[i].registered_on) day = insts[i].registered_on;
+        int rounds = (i % 8 == 3 && insts[i].registered_on <= today - 1500) ? 2 : 1;
         for (int round = 0; round < rounds && e == OK; round++) {
             int64_t on = rounds == 2 && round == 0 ? today - 1400 : day;
             int64_t total = totals[(i + round * 3) % 10];
@@ -715,7 +679,7 @@ enum err quality_demo_load(struct db *db, struct arena *a)
             struct field_errors fe;
             fe_init(&fe, a);
             int64_t id = 0;
-            e = quality_assessment_create(db, a, NULL, ids[i], &in, &fe, &id);
+            e = quality_assessment_create(db, a, NULL, insts[i].id, &in, &fe, &id);
             if (e == OK) e = quality_assessment_publish(db, NULL, id);
         }
     }
