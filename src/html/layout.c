@@ -141,6 +141,16 @@ void page_field_errors(struct html *h, const struct field_errors *fe)
     html_lit(h, "</ul>\n");
 }
 
+void page_problem_box(struct html *h, const struct req *r, enum err problem, const char *message)
+{
+    if (problem == OK) return;
+    html_lit(h, "<div class=\"errors\" role=\"alert\"><p>");
+    html_text(h, message ? message : r->error_detail ? r->error_detail : err_message_zh(problem));
+    html_lit(h, "</p>");
+    page_field_errors(h, &r->fe);
+    html_lit(h, "</div>\n");
+}
+
 void page_option(struct html *h, const char *value, const char *label, bool selected)
 {
     html_lit(h, "<option");

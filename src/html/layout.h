@@ -22,6 +22,9 @@ struct district;
 struct filing_row;
 /* <ul class="errors"> of fe's field errors ("field：message"); nothing when fe is empty. */
 void page_field_errors(struct html *h, const struct field_errors *fe);
+/* The alert box of a refused form: message (NULL: the error's default text, or r->error_detail) and the
+ * field errors of r->fe. Writes nothing when problem is OK. */
+void page_problem_box(struct html *h, const struct req *r, enum err problem, const char *message);
 /* <option value="…"> with label, selected when asked. */
 void page_option(struct html *h, const char *value, const char *label, bool selected);
 /* The options of a district <select>: an empty option labelled any_label (none when any_label is NULL), then

@@ -103,7 +103,7 @@ test('the portal page shows severity, rectification and credit, and is valid HTM
   assert.deepEqual(tidyErrors(html), []);
 });
 
-test('past its deadline an unanswered order shows as overdue, on the page and in the API', async () => {
+test('past its deadline an unanswered order shows as overdue, on the page, in the API and on the dashboards', async () => {
   await srv.stop();
   process.env.TUOYU_FAKE_NOW = String(Math.floor(Date.now() / 1000) + 7 * 86400);
   try {
@@ -118,4 +118,11 @@ test('past its deadline an unanswered order shows as overdue, on the page and in
   const page = await srv.get(`/institutions/${inst.institutionId}`);
   assert.match(page.text, /逾期未整改 1 项/);
   assert.match(page.text, /<td data-rect="overdue">逾期未整改/);
+  // The overdue order reaches the county's dashboard, and the city's; another county sees none of it.
+  for (const [as, n] of [['county_zhangwan', 1], ['city', 1], ['county_maojian', 0]]) {
+    const dash = await srv.get('/dash', { as });
+    assert.equal(dash.status, 200, show(dash));
+    assert.match(dash.text, new RegExp(`逾期未完成整改：<strong>${n}</strong> 件`), `${as}'s dashboard`);
+    assert.deepEqual(tidyErrors(dash.text), []);
+  }
 });

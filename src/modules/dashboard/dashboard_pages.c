@@ -3,6 +3,9 @@
 #include "core/clock.h"
 #include "html/layout.h"
 #include "modules/rectification/rectification.h"
+#include "modules/quality/quality.h"
+#include "modules/lifecycle/lifecycle.h"
+#include "modules/cases/cases.h"
 #include "modules/filing/filing_store.h"
 #include "modules/institution/inst.h"
 
@@ -204,23 +207,62 @@ static enum err count_overdue(struct req *r, const char *district, int64_t today
     return OK;
 }
 
-/* The supervision items that need someone's attention: rectification overdue (escalated to the county when
- * late, to the city when later still). A counter that cannot be read is shown as unavailable. */
+/* One line of the attention list: a count with a link, marked when not zero; a counter that could not be
+ * read says so instead of showing a wrong zero. */
+static void attention_item(struct html *h, enum err e, const char *label, int64_t n, const char *href,
+                           const char *link_text)
+{
+    html_lit(h, "<li>");
+    if (e != OK) {
+        html_text(h, label);
+        html_lit(h, "：暂时无法读取</li>\n");
+        return;
+    }
+    if (n > 0) html_lit(h, "<span class=\"badge bad\">待办</span> ");
+    html_text(h, label);
+    html_lit(h, "：<strong>");
+    html_int(h, n);
+    html_lit(h, "</strong> 件。<a");
+    html_attr(h, "href", href);
+    html_lit(h, ">");
+    html_text(h, link_text);
+    html_lit(h, "</a></li>\n");
+}
+
+/* The supervision items that need someone's attention in scope (NULL: the city): rectification overdue
+ * (escalated to the county when late, to the city when later still), complaints past their deadline,
+ * incidents not yet followed up, last year's annual reviews overdue, quality ratings due. */
 static void dash_supervision(struct html *h, struct req *r, const char *scope, int64_t today)
 {
-    int64_t county = 0, city = 0;
-    html_lit(h, "<h2>监督事项</h2>\n<ul class=\"attention\">\n<li>");
-    if (rect_overdue_counts(r->db, scope, today, &county, &city) == OK) {
-        if (county + city > 0) html_lit(h, "<span class=\"badge bad\">逾期</span> ");
-        html_lit(h, "逾期未完成整改：<strong>");
-        html_int(h, county + city);
-        html_lit(h, "</strong> 件，其中已升级至市级督办 <strong>");
+    int64_t county = 0, city = 0, total = 0;
+    html_lit(h, "<h2>监督事项</h2>\n<ul class=\"attention\">\n");
+    enum err e = rect_overdue_counts(r->db, scope, today, &county, &city);
+    attention_item(h, e, "逾期未完成整改", county + city, "/dash/rectifications?overdue=1", "查看逾期整改");
+    if (e == OK && city > 0) {
+        html_lit(h, "<li>其中已升级至市级督办：<strong>");
         html_int(h, city);
-        html_lit(h, "</strong> 件。<a href=\"/dash/rectifications?overdue=1\">查看逾期整改</a>");
-    } else {
-        html_lit(h, "逾期整改：暂时无法读取");
+        html_lit(h,
+                 "</strong> 件。<a href=\"/dash/rectifications?overdue=1&amp;level=city\">查看</a></li>\n");
     }
-    html_lit(h, "</li>\n</ul>\n");
+    struct complaint_row *cr;
+    int n = 0;
+    struct complaint_filter cf = {.district = scope, .overdue_only = true, .page = 1, .per_page = 1};
+    e = complaint_list(r->db, r->a, &cf, &cr, &n, &total);
+    attention_item(h, e, "超过办理期限的投诉", total, "/dash/complaints?overdue=1", "查看投诉");
+    struct incident_row *ir;
+    struct incident_filter inf = {
+        .district = scope, .status = "reported", .late = -1, .page = 1, .per_page = 1};
+    e = incident_list(r->db, r->a, &inf, &ir, &n, &total);
+    attention_item(h, e, "尚未跟进的安全事件", total, "/dash/incidents?status=reported", "查看安全事件");
+    struct review_row *rr;
+    int year = review_default_year(today);
+    e = review_overdue(r->db, r->a, year, scope, &rr, &n);
+    attention_item(h, e, "逾期未提交或未通过的年审", n, "/dash/lifecycle", "查看年审");
+    struct quality_assessment *qa;
+    struct quality_filter qf = {.district = scope, .due_only = true, .page = 1};
+    e = quality_assessment_list(r->db, r->a, &qf, today, quality_valid_days(r->db), &qa, &n, &total);
+    attention_item(h, e, "质量评估已到期待复评", total, "/dash/quality?due=1", "查看质量评估");
+    html_lit(h, "</ul>\n");
 }
 
 enum err page_dashboard(struct req *r, struct resp *out)

@@ -10,6 +10,7 @@
 #include "modules/fees/fees.h"
 #include "modules/filing/filing_store.h"
 #include "modules/inspection/draw.h"
+#include "modules/institution/inst.h"
 #include "modules/lifecycle/lifecycle.h"
 #include "modules/inspection/inspection.h"
 #include "modules/people/class_store.h"
@@ -302,12 +303,9 @@ static enum err demo_people(struct db *db, struct arena *a, int64_t inst_id, int
     bool ok = filing_parse(body, a, &d, &fe);
     json_decref(body);
     if (!ok) return ERR_INTERNAL;
-    struct db_val v[] = {DBV_INT(inst_id)};
-    struct db_rows *r = NULL;
-    e = db_query(db, "SELECT district_code FROM institutions WHERE id = $1", v, 1, &r);
+    char *district = arena_alloc(a, 16);
+    e = inst_district_code(db, inst_id, district);
     if (e != OK) return e;
-    const char *district = db_next(r) == 1 ? db_text_dup(r, 0, a) : "420303";
-    db_done(r);
     struct demo_people_ctx c = {.a = a, .inst_id = inst_id, .district = district, .d = &d, .serial = 100};
     e = db_tx(db, demo_staff_tx, &c);
     if (e == OK) e = demo_records(db, &c, index);
@@ -483,11 +481,15 @@ int demo_load(struct db *db)
         {"annual reviews, changes, deregistration", lifecycle_demo_load},
         {"quality ratings", quality_demo_load},
     };
+    /* Bulk mode again: hundreds of small transactions need not each wait for the disk (a demo that fails
+     * half-way is simply loaded again into a fresh database). */
+    if (rc == 0) db_bulk_mode(db, true);
     for (size_t i = 0; rc == 0 && i < sizeof loaders / sizeof loaders[0]; i++) {
         arena_reset(&a);
         enum err e = loaders[i].load(db, &a);
         if (e != OK) rc = fail(loaders[i].name, e);
     }
+    db_bulk_mode(db, false);
     if (rc == 0) printf("supervision: inspections, findings, rectification, complaints, ratings loaded\n");
     arena_free(&a);
     return rc;

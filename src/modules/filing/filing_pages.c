@@ -378,13 +378,7 @@ static enum err render_filing(struct req *r, struct resp *out, unsigned status, 
     html_lit(&h, " · 第 ");
     html_int(&h, f.version);
     html_lit(&h, " 版备案材料</h1>\n");
-    if (problem != OK) {
-        html_lit(&h, "<div class=\"errors\" role=\"alert\"><p>");
-        html_text(&h, r->error_detail ? r->error_detail : err_message_zh(problem));
-        html_lit(&h, "</p>");
-        page_field_errors(&h, &r->fe);
-        html_lit(&h, "</div>\n");
-    }
+    page_problem_box(&h, r, problem, NULL);
     html_lit(&h, "<dl class=\"facts\">\n<dt>机构</dt><dd><a href=\"/dash/institutions/");
     html_int(&h, f.institution_id);
     html_lit(&h, "\">");
