@@ -4,11 +4,26 @@
 // counts — and never a person. A closed institution keeps its page, marked closed, and leaves the search.
 import assert from 'node:assert/strict';
 import test, { after, before } from 'node:test';
-import { Server, expectStatus, show, tidyErrors } from './harness.mjs';
+import { Server, expectStatus, show, sql, tidyErrors } from './harness.mjs';
 import { cstDay, fileInstitution } from './fixtures.mjs';
+
+const CAPTCHA = '2468';
+process.env.TUOYU_CAPTCHA_FIXED = CAPTCHA; // test only: every challenge's answer (see docs/api.md)
 
 let srv;
 let inst;
+
+/** A parent's complaint about institution id through the public API; resolves its id. */
+async function complain(id, text) {
+  const token = (await srv.get('/api/v1/public/captcha')).json.token;
+  const res = await srv.post('/api/v1/public/complaints', {
+    institution_id: id, category: 'hygiene', text, contact_name: '李先生', contact_phone: '13912345678',
+    anonymous_public: false, captcha_token: token, captcha_answer: CAPTCHA,
+  });
+  expectStatus(res, 201);
+  // The public answer gives the receipt number and lookup code only; officials find the id by number.
+  return Number(sql(srv.db, `SELECT id FROM complaints WHERE number = '${res.json.number}'`));
+}
 const inDays = (n) => cstDay(-n);
 
 /** A finding of a new inspection by `as` at institution id: resolves the finding's id. */
@@ -58,6 +73,9 @@ before(async () => {
     ),
     201,
   );
+  const answered = await complain(inst.institutionId, '午餐饭菜经常是凉的，孩子吃了肚子不舒服。');
+  await complain(inst.institutionId, '教室地面湿滑，没有防滑措施。');
+  expectStatus(await srv.post(`/api/v1/complaints/${answered}/answer`, { text: '已核查并责令整改。' }, { as: 'county_zhangwan' }), 200);
 });
 after(async () => {
   delete process.env.TUOYU_FAKE_NOW;
@@ -84,8 +102,9 @@ test('the public API shows each finding with its severity and rectification, wit
   assert.equal(s.credit_records[0].kind, 'serious_violation');
   assert.deepEqual(s.incidents, { total: 0, serious_injuries: 0, deaths: 0, substantiated_abuse: 0 });
   assert.equal(s.rating, null);
+  assert.deepEqual(s.complaints, { received: 2, answered: 1, answered_on_time: 1, overdue: 0 });
   const text = JSON.stringify(res.json);
-  assert.doesNotMatch(text, /inspector|operator\d|"name":"[^"]*某/, 'no person in the public record');
+  assert.doesNotMatch(text, /inspector|operator\d|"name":"[^"]*某|李先生|139\d{8}|凉的/, 'no person, contact or complaint text in the public record');
 });
 
 test('the portal page shows severity, rectification and credit, and is valid HTML', async () => {
@@ -99,6 +118,8 @@ test('the portal page shows severity, rectification and credit, and is valid HTM
   assert.match(html, /无需限期整改/);
   assert.match(html, /信用记录[\s\S]*严重违法违规[\s\S]*张卫监〔2026〕3号/);
   assert.match(html, /近三年安全事件<\/dt><dd>0 起/);
+  assert.match(html, /近三年家长投诉<\/dt><dd>2 件（已答复 1 件，其中按期答复 1 件；逾期未答复 0 件）/);
+  assert.doesNotMatch(html, /李先生|13912345678|凉的/);
   assert.match(html, /href="\/complaints\/new\?institution=\d+"/);
   assert.deepEqual(tidyErrors(html), []);
 });

@@ -46,6 +46,9 @@ struct disclosure {
     int nfindings;
     /* Incidents in the window, as counts only: all, serious injuries, deaths, abuse found substantiated. */
     int64_t incidents, incidents_serious, incidents_deaths, abuse_substantiated;
+    /* Parents' complaints received in the window, as counts only (never their text or the complainant):
+     * received, answered, answered by their deadline, and open past their deadline. */
+    int64_t complaints, complaints_answered, complaints_on_time, complaints_overdue;
 };
 
 /* Fill *out for institution id as of day today (the window is the DISCLOSURE_YEARS years before today).

@@ -11,6 +11,15 @@ const char *const rect_public_names_zh[RECTP__COUNT] = {"无需限期整改", "�
 
 #define MAX_LISTED 50
 
+/* Four integer columns into int64_t[4]. */
+static void read_four(struct db_rows *r, struct arena *a, void *item)
+{
+    (void)a;
+    int64_t *c = item;
+    for (int i = 0; i < 4; i++)
+        c[i] = db_int(r, i);
+}
+
 /* The epoch second at which CST day d begins. */
 static int64_t day_start_epoch(int64_t d)
 {
@@ -108,5 +117,22 @@ enum err disclosure_get(struct db *db, struct arena *a, int64_t institution_id, 
     }
     e = k < 0 ? db_rows_err(r) : OK;
     db_done(r);
+    if (e != OK) return e;
+
+    /* A complaint is answered on time when its answer came before the end of its due day (CST). */
+    struct db_val cv[] = {DBV_INT(institution_id), DBV_INT(day_start_epoch(since)), DBV_INT(today)};
+    int64_t c[4] = {0, 0, 0, 0};
+    e = db_get_one(
+        db, NULL,
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'answered' THEN 1 ELSE 0 END), 0), "
+        "COALESCE(SUM(CASE WHEN status = 'answered' AND answered_at < (due_on + 1) * 86400 - 28800 "
+        "THEN 1 ELSE 0 END), 0), "
+        "COALESCE(SUM(CASE WHEN status <> 'answered' AND due_on < $3 THEN 1 ELSE 0 END), 0) "
+        "FROM complaints WHERE institution_id = $1 AND received_at >= $2",
+        cv, 3, read_four, c);
+    out->complaints = c[0];
+    out->complaints_answered = c[1];
+    out->complaints_on_time = c[2];
+    out->complaints_overdue = c[3];
     return e;
 }

@@ -175,6 +175,11 @@ static json_t *supervision_json(struct req *r, int64_t id, int64_t today)
                                   "serious_injuries", (json_int_t)d.incidents_serious, "deaths",
                                   (json_int_t)d.incidents_deaths, "substantiated_abuse",
                                   (json_int_t)d.abuse_substantiated));
+    json_object_set_new(j, "complaints",
+                        json_pack("{s:I, s:I, s:I, s:I}", "received", (json_int_t)d.complaints, "answered",
+                                  (json_int_t)d.complaints_answered, "answered_on_time",
+                                  (json_int_t)d.complaints_on_time, "overdue",
+                                  (json_int_t)d.complaints_overdue));
     json_object_set_new(j, "last_inspection_on",
                         d.last_inspection_on ? json_string(date_format(d.last_inspection_on, day))
                                              : json_null());

@@ -389,7 +389,15 @@ static void public_supervision(struct html *h, struct req *r, int64_t id, int64_
     html_int(h, d.incidents_deaths);
     html_lit(h, " 起，经查实的虐待 ");
     html_int(h, d.abuse_substantiated);
-    html_lit(h, " 起）</dd>\n</dl>\n");
+    html_lit(h, " 起）</dd>\n<dt>近三年家长投诉</dt><dd>");
+    html_int(h, d.complaints);
+    html_lit(h, " 件（已答复 ");
+    html_int(h, d.complaints_answered);
+    html_lit(h, " 件，其中按期答复 ");
+    html_int(h, d.complaints_on_time);
+    html_lit(h, " 件；逾期未答复 ");
+    html_int(h, d.complaints_overdue);
+    html_lit(h, " 件）</dd>\n</dl>\n");
     if (!d.nfindings) return;
     html_lit(h, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"检查发现的问题\"><table>\n"
                 "<thead><tr><th scope=\"col\">发现日期</th><th scope=\"col\">严重程度</th>"
