@@ -56,6 +56,7 @@ CREATE TABLE draw_entries (
   kind TEXT NOT NULL,              -- institution | inspector
   ref_id BIGINT NOT NULL,         -- institutions.id or users.id
   label TEXT NOT NULL,             -- name at draw time (institution name, inspector's username)
+  district_code TEXT NOT NULL,     -- its district at draw time: inspectors are assigned within a district
   score TEXT NOT NULL,             -- hex SHA-256 of "seed:kind:ref_id"
   selected BIGINT NOT NULL,       -- 1 when drawn
   PRIMARY KEY (draw_id, kind, ref_id)

@@ -88,7 +88,7 @@ static const struct table {
      "id, title, department_code, district_code, method, seed, institutions_wanted, "
      "inspectors_per_institution, eligible_institutions, eligible_inspectors, planned_on, drawn_at, drawn_by",
      "itttttiiiiiii", "id"},
-    {"draw_entries", "draw_id, kind, ref_id, label, score, selected", "ititti", NULL},
+    {"draw_entries", "draw_id, kind, ref_id, label, score, selected, district_code", "itittit", NULL},
     {"inspections",
      "id, institution_id, department_code, kind, status, template_id, planned_on, inspected_on, draw_id, "
      "complaint_id, summary, result, version, created_at, created_by, updated_at",

@@ -39,12 +39,12 @@ struct create_ctx {
 static enum err store_entries(struct db *db, int64_t draw_id, int kind, const struct draw_candidate *c, int n)
 {
     for (int i = 0; i < n; i++) {
-        struct db_val v[] = {DBV_INT(draw_id),     DBV_TEXT(draw_kind_names[kind]),
-                             DBV_INT(c[i].id),     DBV_TEXT(c[i].label),
-                             DBV_TEXT(c[i].score), DBV_BOOL(c[i].selected)};
+        struct db_val v[] = {
+            DBV_INT(draw_id),     DBV_TEXT(draw_kind_names[kind]), DBV_INT(c[i].id),    DBV_TEXT(c[i].label),
+            DBV_TEXT(c[i].score), DBV_BOOL(c[i].selected),         DBV_TEXT(c[i].group)};
         enum err e = db_exec(db,
-                             "INSERT INTO draw_entries (draw_id, kind, ref_id, label, score, selected) "
-                             "VALUES ($1, $2, $3, $4, $5, $6)",
+                             "INSERT INTO draw_entries (draw_id, kind, ref_id, label, score, selected, "
+                             "district_code) VALUES ($1, $2, $3, $4, $5, $6, $7)",
                              v, DB_NPARAMS(v));
         if (e != OK) return e;
     }
@@ -235,19 +235,15 @@ static void read_entry(struct db_rows *r, struct arena *a, void *item)
     t->group = db_text_dup(r, 4, a);
 }
 
-/* The entries of a draw of one kind into *c and *n, sorted by rank. The district of each entry is the
- * draw's, or for a city-wide draw the institution's or account's current one. */
+/* The entries of a draw of one kind into *c and *n, sorted by rank, each with the district it had when drawn
+ * (so a city-wide draw stays reproducible after an inspector moves). */
 static enum err read_entries(struct db *db, struct arena *a, int64_t draw_id, int kind,
                              struct draw_candidate **c, int *n)
 {
     struct db_val v[] = {DBV_INT(draw_id), DBV_TEXT(draw_kind_names[kind])};
     enum err e = db_get_all(db, a,
-                            "SELECT e.ref_id, e.label, e.score, e.selected, "
-                            "COALESCE(d.district_code, i.district_code, u.district_code) FROM draw_entries e "
-                            "JOIN draws d ON d.id = e.draw_id "
-                            "LEFT JOIN institutions i ON e.kind = 'institution' AND i.id = e.ref_id "
-                            "LEFT JOIN users u ON e.kind = 'inspector' AND u.id = e.ref_id "
-                            "WHERE e.draw_id = $1 AND e.kind = $2",
+                            "SELECT ref_id, label, score, selected, district_code FROM draw_entries "
+                            "WHERE draw_id = $1 AND kind = $2",
                             v, 2, read_entry, sizeof **c, 0, (void **)c, n);
     draw_sort(*c, *n);
     return e;
