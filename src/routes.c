@@ -389,6 +389,8 @@ const struct route routes[] = {
      "Operator: my institution and filing form"},
     {"POST", "/operator/filing", page_operator_filing, ROLE_OPERATOR, ROUTE_HTML | ROUTE_FORM,
      "Operator: submit the filing form"},
+    {"POST", "/operator/filing/attachments", page_operator_attach, ROLE_OPERATOR,
+     ROUTE_HTML | ROUTE_FORM | ROUTE_UPLOAD, "Operator: upload filing attachments (multipart form)"},
 };
 
 const int nroutes = (int)(sizeof routes / sizeof routes[0]);

@@ -369,6 +369,56 @@ test('the dashboard counts institutions by state and district', async () => {
   assert.equal(sum, list.json.total, 'by_state does not add up to the number of institutions');
 });
 
+test('the operator uploads attachments with the page form (multipart): kinds, types and the csrf field', async () => {
+  const inst = await institution();
+  const f = await submit(srv, inst.id, inst.operator, dossier());
+  const page = await srv.get('/operator', { as: inst.operator });
+  assert.equal(page.status, 200, show(page));
+  assert.match(page.text, /<form[^>]*action="\/operator\/filing\/attachments"[^>]*enctype="multipart\/form-data"/);
+  assert.match(page.text, /<input type="file" id="attachment_file" name="file" multiple/);
+  const form = (fields, files) => {
+    const fd = new FormData();
+    for (const [k, v] of Object.entries(fields)) fd.append(k, v);
+    for (const x of files) fd.append('file', new Blob([x.data], { type: x.type }), x.name);
+    return fd;
+  };
+  const post = (fd, opts = { as: inst.operator }) => srv.req('POST', '/operator/filing/attachments', { ...opts, body: fd });
+  const attachments = async () => (await srv.get(`/api/v1/filings/${f.id}`, { as: 'city' })).json.attachments;
+
+  // Two files of one kind in one form.
+  let res = await post(form({ filing_id: String(f.id), kind: 'fire_safety' }, [{ ...FILES.pdf, name: '消防.pdf' }, { ...FILES.png, name: '现场.png' }]));
+  assert.equal(res.status, 303, show(res));
+  assert.deepEqual((await attachments()).map((a) => a.kind), ['fire_safety', 'fire_safety']);
+
+  // Not a PDF/JPEG/PNG: 415 on the page naming the file; nothing more stored.
+  res = await post(form({ filing_id: String(f.id), kind: 'premises_proof' }, [{ type: 'text/plain', data: Buffer.from('<script>alert(1)</script>'), name: 'x.txt' }]));
+  assert.equal(res.status, 415, show(res));
+  assert.ok(res.text.includes('x.txt') && !res.text.includes('<script>alert'), 'the error names the file, escaped');
+  // No kind, no file: 422 naming both.
+  res = await post(form({ filing_id: String(f.id) }, []));
+  assert.equal(res.status, 422, show(res));
+  assert.ok(res.text.includes('<code>kind</code>') && res.text.includes('<code>file</code>'), show(res));
+  assert.equal((await attachments()).length, 2);
+
+  // Another institution's filing is not found.
+  const other = await institution();
+  const of = await submit(srv, other.id, other.operator, dossier());
+  res = await post(form({ filing_id: String(of.id), kind: 'premises_proof' }, [{ ...FILES.pdf, name: 'a.pdf' }]));
+  assert.equal(res.status, 404, show(res));
+
+  // A cookie session needs the csrf field in the multipart body.
+  const s = await srv.login(inst.operator);
+  res = await post(form({ filing_id: String(f.id), kind: 'premises_proof' }, [{ ...FILES.pdf, name: 'a.pdf' }]), { cookie: s.cookie });
+  assert.equal(res.status, 403, show(res));
+  res = await post(form({ filing_id: String(f.id), kind: 'premises_proof', csrf: s.csrf }, [{ ...FILES.pdf, name: 'a.pdf' }]), { cookie: s.cookie });
+  assert.equal(res.status, 303, show(res));
+  assert.equal((await attachments()).length, 3);
+  // Officials cannot use the operator's form.
+  res = await post(form({ filing_id: String(f.id), kind: 'premises_proof' }, [{ ...FILES.pdf, name: 'a.pdf' }]), { as: 'county_zhangwan' });
+  assert.equal(res.status, 403, show(res));
+  assert.equal((await attachments()).length, 3);
+});
+
 test('the server stops on SIGTERM with exit code 0', async () => {
   await srv.stop();
 });

@@ -13,6 +13,7 @@
 #include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #define FILINGS_PER_PAGE 50 /* filing_list's page size */
@@ -877,10 +878,34 @@ static void operator_compliance(struct html *h, struct req *r, int64_t inst_id)
     html_lit(h, " <a href=\"/operator/people\">查看班级与人员</a></p></section>\n");
 }
 
+/* The upload form for the attachments of version f (submitted or returned): a kind and one or more files,
+ * sent as multipart/form-data to /operator/filing/attachments. */
+static void attachment_form(struct html *h, struct req *r, const struct filing_row *f)
+{
+    html_lit(h, "<h2 id=\"upload\">上传附件</h2>\n<form class=\"panel\" method=\"post\" "
+                "action=\"/operator/filing/attachments\" enctype=\"multipart/form-data\">\n");
+    page_csrf(h, r);
+    html_lit(h, "<input type=\"hidden\" name=\"filing_id\"");
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)f->id);
+    html_attr(h, "value", id);
+    html_lit(h, ">\n<p><label for=\"attachment_kind\">附件类型</label><select id=\"attachment_kind\" "
+                "name=\"kind\" required>");
+    const char *kind = req_form(r, "kind");
+    for (int k = 0; k < ATT__COUNT; k++)
+        page_option(h, attachment_kind_names[k], attachment_kind_names_zh[k],
+                    kind && strcmp(kind, attachment_kind_names[k]) == 0);
+    html_lit(
+        h, "</select></p>\n<p><label for=\"attachment_file\">文件（PDF、JPG、PNG，每个不超过 10 MB）</label>"
+           "<input type=\"file\" id=\"attachment_file\" name=\"file\" multiple required "
+           "accept=\"application/pdf,image/jpeg,image/png\"></p>\n"
+           "<p><button type=\"submit\">上传附件</button></p>\n</form>\n");
+}
+
 /* The operator's page. typed (after a refused submission) is shown in the form instead of the latest
- * dossier; status is the HTTP status to answer with. */
+ * dossier; status is the HTTP status to answer with; problem (OK: none) is a refused upload to explain. */
 static enum err render_operator(struct req *r, struct resp *out, unsigned status,
-                                const struct filing_form *typed)
+                                const struct filing_form *typed, enum err problem)
 {
     struct institution in;
     struct filing_row *versions = NULL;
@@ -912,6 +937,7 @@ static enum err render_operator(struct req *r, struct resp *out, unsigned status
     html_lit(&h, "</dd>\n<dt>地址</dt><dd>");
     html_text(&h, in.address);
     html_lit(&h, "</dd>\n</dl>\n");
+    page_problem_box(&h, r, problem, NULL);
     operator_compliance(&h, r, in.id);
     if (latest && is_status(latest, "returned")) {
         html_lit(&h, "<p class=\"notice\">第 ");
@@ -933,6 +959,8 @@ static enum err render_operator(struct req *r, struct resp *out, unsigned status
         html_int(&h, latest->version);
         html_lit(&h, " 版附件</h2>\n");
         attachments_table(&h, latest, att, natt);
+        if (!filed && (is_status(latest, "submitted") || is_status(latest, "returned")))
+            attachment_form(&h, r, latest);
     }
     if (!filed) {
         struct filing_form ff;
@@ -953,7 +981,7 @@ static enum err render_operator(struct req *r, struct resp *out, unsigned status
 
 enum err page_operator(struct req *r, struct resp *out)
 {
-    return render_operator(r, out, 200, NULL);
+    return render_operator(r, out, 200, NULL, OK);
 }
 
 enum err page_operator_filing(struct req *r, struct resp *out)
@@ -966,6 +994,40 @@ enum err page_operator_filing(struct req *r, struct resp *out)
     r->json = form_body(r, &ff);
     enum err e = filing_submit(r->db, r->a, r->who, r->who->institution_id, r->json, &r->fe, &row);
     if (e == OK) return resp_redirect(r, out, "/operator");
-    if (e == ERR_VALIDATION) return render_operator(r, out, err_status(e), &ff);
+    if (e == ERR_VALIDATION) return render_operator(r, out, err_status(e), &ff, OK);
+    return e;
+}
+
+enum err page_operator_attach(struct req *r, struct resp *out)
+{
+    int64_t filing_id = 0;
+    const char *kind = req_form(r, "kind");
+    if (r->who->institution_id <= 0) return ERR_NOT_FOUND;
+    if (!page_parse_int(req_form(r, "filing_id"), 1, INT64_MAX, 0, &filing_id) || !filing_id)
+        fe_add(&r->fe, "filing_id", "缺少备案材料版本");
+    bool known = false;
+    for (int k = 0; kind && k < ATT__COUNT; k++)
+        known = known || strcmp(kind, attachment_kind_names[k]) == 0;
+    if (!known) fe_add(&r->fe, "kind", "请选择附件类型");
+    int nfiles = 0;
+    for (int i = 0; i < r->nfiles; i++)
+        if (strcmp(r->files[i].name, "file") == 0 && r->files[i].len > 0) nfiles++;
+    if (!nfiles) fe_add(&r->fe, "file", "请选择要上传的文件");
+    struct filing_row f;
+    enum err e = r->fe.n ? ERR_VALIDATION : filing_get(r->db, r->a, filing_id, &f);
+    /* Another institution's filing is not there, as far as this operator can tell. */
+    if (e == OK && f.institution_id != r->who->institution_id) e = ERR_NOT_FOUND;
+    for (int i = 0; e == OK && i < r->nfiles; i++) {
+        const struct req_file *file = &r->files[i];
+        if (strcmp(file->name, "file") != 0 || file->len == 0) continue;
+        struct attachment_row row;
+        e = filing_attach(r->db, r->a, r->who, f.id, kind, file->data, file->len, &row);
+        if (e == ERR_UNSUPPORTED_MEDIA)
+            fe_add(&r->fe, "file",
+                   arena_printf(r->a, "文件“%s”不是 PDF、JPEG 或 PNG（按文件内容判断）", file->filename));
+    }
+    if (e == OK) return resp_redirect(r, out, "/operator#upload");
+    if (e == ERR_VALIDATION || e == ERR_UNSUPPORTED_MEDIA || e == ERR_STATE)
+        return render_operator(r, out, err_status(e), NULL, e);
     return e;
 }

@@ -139,6 +139,7 @@ enum err page_filing(struct req *r, struct resp *out);             /* GET /dash/
 enum err page_filing_decide(struct req *r, struct resp *out);      /* POST /dash/filings/{id}/decision */
 enum err page_operator(struct req *r, struct resp *out);           /* GET /operator */
 enum err page_operator_filing(struct req *r, struct resp *out);    /* POST /operator/filing */
+enum err page_operator_attach(struct req *r, struct resp *out);    /* POST /operator/filing/attachments */
 enum err page_users(struct req *r, struct resp *out);              /* GET /dash/users */
 enum err page_users_post(struct req *r, struct resp *out);         /* POST /dash/users */
 
