@@ -355,6 +355,14 @@ const struct route routes[] = {
     {"POST", "/dash/quality/{id}/publish", page_quality_publish, QUALITY_ASSESSOR_ROLES,
      ROUTE_HTML | ROUTE_FORM, "Publish a quality assessment (form)"},
 
+    /* Joint meeting — units, the plan's tasks, progress reports (module joint, plan_*). */
+
+    /* Joint meeting — meetings, resolutions, notices, inbox (module joint, meeting_*). */
+
+    /* Policy support — subsidies, policy promises, demonstration institutions (module support). */
+
+    /* County assessment (督导考核) scoreboard (module assessment). */
+
     /* Public portal API. */
     {"GET", "/api/v1/public/institutions", public_api_search, 0, ROUTE_PUBLIC, "Search filed institutions"},
     {"GET", "/api/v1/public/institutions/{id}", public_api_get, 0, ROUTE_PUBLIC, "One filed institution"},

@@ -16,8 +16,9 @@ enum role {
     ROLE_INSPECTOR = 1u << 4, /* a department's inspector */
     ROLE_OPERATOR = 1u << 5,  /* one institution */
     ROLE_AUDITOR = 1u << 6,   /* read-only, whole city */
+    ROLE_UNIT = 1u << 7, /* unit_officer: a joint-meeting unit's liaison (联席会议成员单位联络员) */
 };
-#define ROLES_ANY_USER  0x7fu
+#define ROLES_ANY_USER  0xffu
 #define ROLES_OFFICIALS (ROLE_ADMIN | ROLE_CITY | ROLE_COUNTY | ROLE_AUDITOR)
 
 /* "county_official" → ROLE_COUNTY; 0 for an unknown name. */
@@ -34,6 +35,8 @@ struct principal {
     const char *district;   /* county officials and inspectors: their district code; else NULL */
     const char *department; /* the inspecting department (departments.code): inspectors their own, city and
                              * county officials "health"; else NULL */
+    const char *unit;       /* the joint-meeting unit (units.code): unit officers their own, city officials
+                             * "health_commission" (the meeting's office); else NULL */
     int64_t institution_id; /* operators: their institution; else 0 */
     int64_t session_id;     /* cookie sessions: the session row; 0 for API tokens */
     const char *csrf;       /* cookie sessions: the CSRF token to expect on writes */
@@ -52,16 +55,16 @@ enum err auth_hash_password(const char *password, char *out, size_t out_size);
 bool auth_check_password(const char *hash, const char *password);
 
 /* Create a user. password must be at least 10 characters. department (departments.code) goes with inspectors
- * only; NULL for an inspector means "health". Returns ERR_CONFLICT when the name is taken, ERR_VALIDATION for
- * a bad role/district/department/institution combination. Runs its own transaction and audit entry (actor
- * NULL = the command line). */
+ * only; NULL for an inspector means "health". unit (units.code) goes with unit officers only, and they need
+ * one. Returns ERR_CONFLICT when the name is taken, ERR_VALIDATION for a bad role/district/department/unit/
+ * institution combination. Runs its own transaction and audit entry (actor NULL = the command line). */
 enum err user_create(struct db *db, const struct principal *actor, const char *username,
-                     const char *role_name, const char *district, const char *department,
+                     const char *role_name, const char *district, const char *department, const char *unit,
                      int64_t institution_id, const char *password, int64_t *user_id);
 
 struct user_row {
     int64_t id, institution_id, created_at;
-    const char *username, *role, *district, *department;
+    const char *username, *role, *district, *department, *unit;
     bool disabled;
 };
 /* Every account, by name (strings in a). */

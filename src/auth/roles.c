@@ -13,6 +13,7 @@ static const struct {
     {ROLE_INSPECTOR, "inspector", "检查员"},
     {ROLE_OPERATOR, "operator", "托育机构"},
     {ROLE_AUDITOR, "auditor", "审计"},
+    {ROLE_UNIT, "unit_officer", "联席会议成员单位"},
 };
 
 unsigned role_from_name(const char *name)

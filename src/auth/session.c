@@ -71,7 +71,8 @@ static void make_dummy(void)
     if (auth_hash_password(pw, dummy_hash, sizeof dummy_hash) != OK) dummy_hash[0] = 0;
 }
 
-#define USER_COLS "u.id, u.username, u.role, u.district_code, u.institution_id, u.department_code"
+#define USER_COLS                                                                                            \
+    "u.id, u.username, u.role, u.district_code, u.institution_id, u.department_code, u.unit_code"
 
 static void read_principal(struct db_rows *r, struct arena *a, struct principal *out)
 {
@@ -83,6 +84,8 @@ static void read_principal(struct db_rows *r, struct arena *a, struct principal 
     out->institution_id = db_isnull(r, 4) ? 0 : db_int(r, 4);
     out->department = db_text_dup(r, 5, a);
     if (!out->department && (out->role == ROLE_CITY || out->role == ROLE_COUNTY)) out->department = "health";
+    out->unit = db_text_dup(r, 6, a);
+    if (!out->unit && out->role == ROLE_CITY) out->unit = "health_commission";
 }
 
 struct login_ctx {
@@ -127,7 +130,7 @@ enum err session_login(struct db *db, struct arena *a, const char *username, con
     char *hash = NULL;
     if (db_next(r) == 1) {
         read_principal(r, a, out);
-        hash = db_text_dup(r, 6, a);
+        hash = db_text_dup(r, 7, a);
     }
     db_done(r);
     /* A missing user still costs one hash, so timing does not reveal which names exist. */
@@ -165,8 +168,8 @@ enum err session_lookup(struct db *db, struct arena *a, const char *token, struc
     if (e != OK) return e;
     if (db_next(r) == 1) {
         read_principal(r, a, out);
-        out->session_id = db_int(r, 6);
-        out->csrf = db_text_dup(r, 7, a);
+        out->session_id = db_int(r, 7);
+        out->csrf = db_text_dup(r, 8, a);
     } else {
         e = ERR_UNAUTHENTICATED;
     }

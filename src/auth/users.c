@@ -9,7 +9,7 @@
 
 struct create_ctx {
     const struct principal *actor;
-    const char *username, *role, *district, *department, *password_hash;
+    const char *username, *role, *district, *department, *unit, *password_hash;
     int64_t institution_id, id;
 };
 
@@ -20,15 +20,15 @@ static enum err create_tx(struct db *db, void *p)
         DBV_TEXT(c->username),      DBV_TEXT(c->role),
         DBV_TEXT(c->district),      c->institution_id ? DBV_INT(c->institution_id) : DBV_NULL,
         DBV_TEXT(c->password_hash), DBV_INT(clock_now()),
-        DBV_TEXT(c->department)};
-    enum err e =
-        db_int_query(db,
-                     "INSERT INTO users (username, role, district_code, institution_id, password_hash, "
-                     "created_at, department_code) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                     v, DB_NPARAMS(v), &c->id);
+        DBV_TEXT(c->department),    DBV_TEXT(c->unit)};
+    enum err e = db_int_query(
+        db,
+        "INSERT INTO users (username, role, district_code, institution_id, password_hash, "
+        "created_at, department_code, unit_code) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        v, DB_NPARAMS(v), &c->id);
     if (e != OK) return e;
     json_t *after =
-        json_pack("{s:s, s:s, s:s*, s:s*, s:I}", "username", c->username, "role", c->role, "district",
+        json_pack("{s:s, s:s, s:s*, s:s*, s:s*, s:I}", "username", c->username, "role", c->role, "district",
                   c->district, "department", c->department, "institution_id", (json_int_t)c->institution_id);
     if (c->institution_id == 0) json_object_del(after, "institution_id");
     char *txt = json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
@@ -39,7 +39,7 @@ static enum err create_tx(struct db *db, void *p)
 }
 
 enum err user_create(struct db *db, const struct principal *actor, const char *username,
-                     const char *role_name_s, const char *district, const char *department,
+                     const char *role_name_s, const char *district, const char *department, const char *unit,
                      int64_t institution_id, const char *password, int64_t *user_id)
 {
     unsigned role = role_from_name(role_name_s);
@@ -53,6 +53,13 @@ enum err user_create(struct db *db, const struct principal *actor, const char *u
     if ((role == ROLE_OPERATOR) != (institution_id != 0)) return ERR_VALIDATION;
     if (role == ROLE_INSPECTOR && !department) department = "health";
     if ((role == ROLE_INSPECTOR) != (department != NULL)) return ERR_VALIDATION;
+    if ((role == ROLE_UNIT) != (unit != NULL)) return ERR_VALIDATION;
+    if (unit) {
+        int64_t n = 0;
+        struct db_val v[] = {DBV_TEXT(unit)};
+        if (db_int_query(db, "SELECT COUNT(*) FROM units WHERE code = $1", v, 1, &n) != OK || n != 1)
+            return ERR_VALIDATION;
+    }
     if (department) {
         int64_t n = 0;
         struct db_val v[] = {DBV_TEXT(department)};
@@ -74,7 +81,7 @@ enum err user_create(struct db *db, const struct principal *actor, const char *u
     char hash[crypto_pwhash_STRBYTES];
     enum err e = auth_hash_password(password, hash, sizeof hash);
     if (e != OK) return e;
-    struct create_ctx c = {actor, username, role_name_s, district, department, hash, institution_id, 0};
+    struct create_ctx c = {actor, username, role_name_s, district, department, unit, hash, institution_id, 0};
     e = db_tx(db, create_tx, &c);
     if (e == OK && user_id) *user_id = c.id;
     return e;
@@ -88,7 +95,8 @@ enum err user_list(struct db *db, struct arena *a, struct user_row **items, int 
     struct db_rows *r = NULL;
     e = db_query(
         db,
-        "SELECT id, username, role, district_code, institution_id, created_at, disabled, department_code "
+        "SELECT id, username, role, district_code, institution_id, created_at, disabled, department_code, "
+        "unit_code "
         "FROM users "
         "ORDER BY username",
         NULL, 0, &r);
@@ -106,6 +114,7 @@ enum err user_list(struct db *db, struct arena *a, struct user_row **items, int 
         u->created_at = db_int(r, 5);
         u->disabled = db_int(r, 6) != 0;
         u->department = db_text_dup(r, 7, a);
+        u->unit = db_text_dup(r, 8, a);
     }
     e = k < 0 ? db_rows_err(r) : OK;
     db_done(r);

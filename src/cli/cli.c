@@ -20,8 +20,8 @@
 #define EXIT_USAGE 2
 
 struct opts {
-    const char *db, *admin, *password_file, *listen, *username, *role, *district, *department, *institution,
-        *user;
+    const char *db, *admin, *password_file, *listen, *username, *role, *district, *department, *unit,
+        *institution, *user;
     const char *threads, *per_ip_limit, *from, *to, *out;
 };
 
@@ -30,7 +30,7 @@ static const char usage[] =
     "  tuoyu init   --db DB [--admin NAME --password-file FILE]\n"
     "  tuoyu serve  --db DB [--listen 127.0.0.1:8080] [--threads N] [--per-ip-limit N]\n"
     "  tuoyu demo   --db DB\n"
-    "  tuoyu user add --db DB --username U --role ROLE [--district CODE] [--department CODE]\n"
+    "  tuoyu user add --db DB --username U --role ROLE [--district CODE] [--department CODE] [--unit CODE]\n"
     "                 [--institution ID] --password-file FILE  (inspectors: health|fire|police|market|...)\n"
     "  tuoyu token create --db DB --user U\n"
     "  tuoyu audit verify --db DB\n"
@@ -59,6 +59,7 @@ static int parse(int argc, char **argv, const char *allowed, struct opts *o)
                  {"role", &o->role},
                  {"district", &o->district},
                  {"department", &o->department},
+                 {"unit", &o->unit},
                  {"institution", &o->institution},
                  {"user", &o->user},
                  {"threads", &o->threads},
@@ -187,7 +188,7 @@ static int cmd_init(int argc, char **argv)
         return rc;
     }
     if (o.admin) {
-        enum err e = user_create(db, NULL, o.admin, "admin", NULL, NULL, 0, pw, NULL);
+        enum err e = user_create(db, NULL, o.admin, "admin", NULL, NULL, NULL, 0, pw, NULL);
         if (e == ERR_CONFLICT) {
             fprintf(stderr, "tuoyu: user %s exists already; left unchanged\n", o.admin);
         } else if (e != OK) {
@@ -254,7 +255,7 @@ static int cmd_demo(int argc, char **argv)
 static int cmd_user_add(int argc, char **argv)
 {
     struct opts o = {0};
-    int rc = parse(argc, argv, "db username role district department institution password-file", &o);
+    int rc = parse(argc, argv, "db username role district department unit institution password-file", &o);
     if (rc) return rc;
     if (!o.db || !o.username || !o.role || !o.password_file)
         return bad("user add needs --db, --username, --role and --password-file", NULL);
@@ -267,6 +268,8 @@ static int cmd_user_add(int argc, char **argv)
     if ((role == ROLE_OPERATOR) != (o.institution != NULL))
         return bad("--institution goes with the operator role, and only with it", o.role);
     if (role != ROLE_INSPECTOR && o.department) return bad("only inspectors take --department", o.role);
+    if ((role == ROLE_UNIT) != (o.unit != NULL))
+        return bad("--unit goes with the unit_officer role, and only with it", o.role);
     int64_t inst = 0;
     if (o.institution) {
         char *end;
@@ -278,10 +281,11 @@ static int cmd_user_add(int argc, char **argv)
     struct db *db;
     if ((rc = open_db(o.db, &db, false))) return rc;
     int64_t id = 0;
-    enum err e = user_create(db, NULL, o.username, o.role, o.district, o.department, inst, pw, &id);
+    enum err e = user_create(db, NULL, o.username, o.role, o.district, o.department, o.unit, inst, pw, &id);
     db_close(db);
     if (e == ERR_CONFLICT) return bad("username taken", o.username), 1;
-    if (e == ERR_VALIDATION) return bad("invalid username, district, department or institution", o.username);
+    if (e == ERR_VALIDATION)
+        return bad("invalid username, district, department, unit or institution", o.username);
     if (e != OK) {
         fprintf(stderr, "tuoyu: cannot add user (%s)\n", err_name(e));
         return 1;

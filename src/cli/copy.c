@@ -34,8 +34,8 @@ static const struct table {
     {"departments", "code, name, competence, sort", "ttti", NULL},
     {"users",
      "id, username, role, district_code, institution_id, password_hash, disabled, created_at, "
-     "department_code",
-     "itttitiit", "id"},
+     "department_code, unit_code",
+     "itttitiitt", "id"},
     {"sessions", "id, token_hash, user_id, csrf, created_at, expires_at", "ititii", "id"},
     {"api_tokens", "id, token_hash, user_id, created_at, revoked_at", "itiii", "id"},
     {"audit_head", "id, seq, hash", "iit", NULL},
@@ -147,6 +147,17 @@ static const struct table {
      "vetoes, version, created_at, created_by, updated_at, published_at, published_by, superseded_by",
      "iiitititittiiiiiii", "id", "id DESC"},
     {"quality_scores", "assessment_id, indicator, points, note", "itit", NULL},
+    {"units", "code, name, full_name, kind, member, lead, office, division_code, duties, sort", "ttttiiitti",
+     NULL},
+    {"plan_tasks",
+     "id, number, section_number, section, parent_title, title, text, deadline_on, deadline_text, sort",
+     "ittttttiti", "id"},
+    {"plan_task_units", "task_id, unit_code, role", "itt", NULL},
+    {"task_reports",
+     "id, task_id, unit_code, period, status, progress, narrative, submitted_at, submitted_by, reviewed_at, "
+     "reviewed_by, review_reason, version, created_at, updated_at",
+     "iitttttiiiitiii", "id"},
+    {"task_report_evidence", "id, report_id, sha256, filename, uploaded_at, uploaded_by", "iittii", "id"},
 };
 #define NTABLES (sizeof tables / sizeof tables[0])
 
@@ -229,7 +240,10 @@ static enum err copy_tx(struct db *to, void *p)
 {
     struct copy_ctx *c = p;
     /* The migration seeded the reference rows and the audit head; the source's own replace them. */
-    enum err e = db_exec(to, "DELETE FROM checklist_templates", NULL, 0);
+    enum err e = db_exec(to, "DELETE FROM plan_task_units", NULL, 0);
+    if (e == OK) e = db_exec(to, "DELETE FROM plan_tasks", NULL, 0);
+    if (e == OK) e = db_exec(to, "DELETE FROM units", NULL, 0);
+    if (e == OK) e = db_exec(to, "DELETE FROM checklist_templates", NULL, 0);
     if (e == OK) e = db_exec(to, "DELETE FROM departments", NULL, 0);
     if (e == OK) e = db_exec(to, "DELETE FROM districts", NULL, 0);
     if (e == OK) e = db_exec(to, "DELETE FROM audit_head", NULL, 0);

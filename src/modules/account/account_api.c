@@ -54,11 +54,12 @@ enum err user_api_create(struct req *r, struct resp *out)
     json_t *body;
     enum err e = req_json(r, &body);
     if (e != OK) return e;
-    const char *username = NULL, *password = NULL, *district = NULL, *department = NULL;
+    const char *username = NULL, *password = NULL, *district = NULL, *department = NULL, *unit = NULL;
     int role = -1;
     int64_t inst = 0;
-    static const char *const roles[] = {"admin",     "city_official", "county_official", "registrar",
-                                        "inspector", "operator",      "auditor",         NULL};
+    static const char *const roles[] = {"admin",     "city_official", "county_official",
+                                        "registrar", "inspector",     "operator",
+                                        "auditor",   "unit_officer",  NULL};
     struct jspec spec[] = {
         JS_STRING("username", &username, 1, 64),
         JS_ENUM("role", &role, roles),
@@ -74,6 +75,12 @@ enum err user_api_create(struct req *r, struct resp *out)
          .dst = &inst,
          .min = 1,
          .max = INT64_MAX},
+        {.name = "unit",
+         .type = JT_STRING,
+         .flags = JS_OPTIONAL | JS_NULLABLE,
+         .dst = &unit,
+         .min = 1,
+         .max = 64},
         {.name = "department",
          .type = JT_STRING,
          .flags = JS_OPTIONAL | JS_NULLABLE,
@@ -91,6 +98,8 @@ enum err user_api_create(struct req *r, struct resp *out)
     if (rb == ROLE_OPERATOR && !inst) fe_add(&r->fe, "institution_id", "托育机构账号必须绑定机构");
     if (rb != ROLE_OPERATOR && inst) fe_add(&r->fe, "institution_id", "只有托育机构账号绑定机构");
     if (rb != ROLE_INSPECTOR && department) fe_add(&r->fe, "department", "只有检查员账号指定部门");
+    if ((rb == ROLE_UNIT) != (unit != NULL))
+        fe_add(&r->fe, "unit", rb == ROLE_UNIT ? "成员单位账号必须指定单位" : "只有成员单位账号指定单位");
     if (district) {
         const char *dname = NULL;
         e = district_name(r->db, r->a, district, &dname);
@@ -103,10 +112,15 @@ enum err user_api_create(struct req *r, struct resp *out)
     }
     if (r->fe.n) return ERR_VALIDATION;
     int64_t id = 0;
-    e = user_create(r->db, r->who, username, roles[role], district, department, inst, password, &id);
+    e = user_create(r->db, r->who, username, roles[role], district, department, unit, inst, password, &id);
     if (e == ERR_VALIDATION)
-        fe_add(&r->fe, department ? "department" : "username",
-               department ? "不是已知的检查部门" : "用户名只能包含小写字母、数字、点、下划线和连字符");
+        fe_add(&r->fe,
+               unit         ? "unit"
+               : department ? "department"
+                            : "username",
+               unit         ? "不是已知的联席会议单位"
+               : department ? "不是已知的检查部门"
+                            : "用户名只能包含小写字母、数字、点、下划线和连字符");
     if (e == ERR_CONFLICT) r->error_detail = "用户名已被使用";
     if (e != OK) return e;
     return resp_json(r, out, 201, json_pack("{s:I}", "id", (json_int_t)id));

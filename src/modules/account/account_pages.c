@@ -8,8 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const role_names[] = {"admin",     "city_official", "county_official", "registrar",
-                                         "inspector", "operator",      "auditor",         NULL};
+static const char *const role_names[] = {"admin",     "city_official", "county_official",
+                                         "registrar", "inspector",     "operator",
+                                         "auditor",   "unit_officer",  NULL};
 
 static void render(struct html *h, struct req *r, const char *notice)
 {
@@ -106,6 +107,8 @@ enum err page_users_post(struct req *r, struct resp *out)
     const char *username = req_form(r, "username"), *role = req_form(r, "role");
     const char *district = req_form(r, "district"), *inst_s = req_form(r, "institution_id");
     const char *password = req_form(r, "password"), *department = req_form(r, "department");
+    const char *unit = req_form(r, "unit");
+    if (unit && !*unit) unit = NULL;
     if (district && !*district) district = NULL;
     if (department && !*department) department = NULL;
     int64_t inst = 0;
@@ -124,7 +127,7 @@ enum err page_users_post(struct req *r, struct resp *out)
     if (!username || !*username) fe_add(&r->fe, "username", "必填");
     enum err e = OK;
     if (!r->fe.n) {
-        e = user_create(r->db, r->who, username, role, district, department, inst, password, NULL);
+        e = user_create(r->db, r->who, username, role, district, department, unit, inst, password, NULL);
         if (e == ERR_CONFLICT) fe_add(&r->fe, "username", "用户名已被使用");
         if (e == ERR_VALIDATION) fe_add(&r->fe, "username", "用户名、区县、部门或机构无效");
         if (e != OK && e != ERR_CONFLICT && e != ERR_VALIDATION) return e;

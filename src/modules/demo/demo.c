@@ -453,7 +453,7 @@ int demo_load(struct db *db)
         snprintf(pw, sizeof pw, "%s-demo-2026", accounts[i].username);
         bool op = strcmp(accounts[i].role, "operator") == 0;
         enum err e = user_create(db, NULL, accounts[i].username, accounts[i].role, accounts[i].district,
-                                 accounts[i].department, op ? operator_inst : 0, pw, NULL);
+                                 accounts[i].department, NULL, op ? operator_inst : 0, pw, NULL);
         if (e != OK) {
             rc = fail("account", e);
             break;

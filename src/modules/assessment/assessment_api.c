@@ -1,0 +1,2 @@
+/* Placeholder: filled in by its module. */
+typedef int tuoyu_placeholder_assessment_api;
