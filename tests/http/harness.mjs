@@ -302,10 +302,11 @@ export class Server {
   }
 
   /** `tuoyu user add` then `tuoyu token create`; the token is kept in this.tokens[username]. */
-  async addUser(username, role, { district, institution, password, department } = {}) {
+  async addUser(username, role, { district, institution, password, department, unit } = {}) {
     const args = ['user', 'add', '--db', this.db, '--username', username, '--role', role];
     if (district) args.push('--district', String(district));
     if (department) args.push('--department', String(department));
+    if (unit) args.push('--unit', String(unit));
     if (institution) args.push('--institution', String(institution));
     args.push('--password-file', this.passwordFile(username, password));
     await cliOk(args);

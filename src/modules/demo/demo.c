@@ -423,7 +423,7 @@ int demo_load(struct db *db)
     db_bulk_mode(db, false);
 
     static const struct {
-        const char *username, *role, *district, *department;
+        const char *username, *role, *district, *department, *unit;
     } accounts[] = {
         {"admin", "admin", NULL},
         {"city", "city_official", NULL},
@@ -438,6 +438,11 @@ int demo_load(struct db *db)
         {"inspector_maojian", "inspector", "420302", "health"},
         {"operator", "operator", NULL},
         {"auditor", "auditor", NULL},
+        {"unit_health", "unit_officer", NULL, NULL, "health_commission"},
+        {"unit_education", "unit_officer", NULL, NULL, "education"},
+        {"unit_civil", "unit_officer", NULL, NULL, "civil_affairs"},
+        {"unit_hr", "unit_officer", NULL, NULL, "human_resources"},
+        {"unit_zhangwan", "unit_officer", NULL, NULL, "county_zhangwan"},
     };
     if (rc == 0) {
         printf("十堰 demo loaded: %d institutions (%d registered only, %d submitted, %d with violations, "
@@ -453,7 +458,7 @@ int demo_load(struct db *db)
         snprintf(pw, sizeof pw, "%s-demo-2026", accounts[i].username);
         bool op = strcmp(accounts[i].role, "operator") == 0;
         enum err e = user_create(db, NULL, accounts[i].username, accounts[i].role, accounts[i].district,
-                                 accounts[i].department, NULL, op ? operator_inst : 0, pw, NULL);
+                                 accounts[i].department, accounts[i].unit, op ? operator_inst : 0, pw, NULL);
         if (e != OK) {
             rc = fail("account", e);
             break;
