@@ -27,9 +27,9 @@ static enum err create_tx(struct db *db, void *p)
         "created_at, department_code, unit_code) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         v, DB_NPARAMS(v), &c->id);
     if (e != OK) return e;
-    json_t *after =
-        json_pack("{s:s, s:s, s:s*, s:s*, s:s*, s:I}", "username", c->username, "role", c->role, "district",
-                  c->district, "department", c->department, "institution_id", (json_int_t)c->institution_id);
+    json_t *after = json_pack("{s:s, s:s, s:s*, s:s*, s:s*, s:I}", "username", c->username, "role", c->role,
+                              "district", c->district, "department", c->department, "unit", c->unit,
+                              "institution_id", (json_int_t)c->institution_id);
     if (c->institution_id == 0) json_object_del(after, "institution_id");
     char *txt = json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(after);
