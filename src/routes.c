@@ -2,6 +2,7 @@
  * touches this table, one handler file and its test. */
 #include "html/layout.h"
 #include "http/http.h"
+#include "modules/assessment/assessment.h"
 #include "modules/cases/cases.h"
 #include "modules/filing/filing.h"
 #include "modules/compliance/compliance.h"
@@ -13,11 +14,14 @@
 #include "modules/lifecycle/lifecycle.h"
 #include "modules/inspection/draw.h"
 #include "modules/inspection/inspection.h"
+#include "modules/joint/meeting.h"
+#include "modules/joint/plan.h"
 #include "modules/people/bans.h"
 #include "modules/people/people.h"
 #include "modules/quality/quality.h"
 #include "modules/rectification/rectification.h"
 #include "modules/registration/registration.h"
+#include "modules/support/support.h"
 
 #define OFFICIALS ROLES_OFFICIALS
 #define JSON      0u
@@ -356,12 +360,138 @@ const struct route routes[] = {
      ROUTE_HTML | ROUTE_FORM, "Publish a quality assessment (form)"},
 
     /* Joint meeting — units, the plan's tasks, progress reports (module joint, plan_*). */
+    {"GET", "/api/v1/units", plan_api_units, OFFICIALS | ROLE_UNIT, JSON,
+     "The joint meeting's units: members, duties, the tasks each leads or is responsible for"},
+    {"GET", "/api/v1/plan/tasks", plan_api_tasks, OFFICIALS | ROLE_UNIT, JSON,
+     "The plan's tasks with each unit's report status (?unit=&section=&period=)"},
+    {"GET", "/api/v1/plan/tasks/{id}", plan_api_task, OFFICIALS | ROLE_UNIT, JSON,
+     "One task with the reports the caller may see"},
+    {"POST", "/api/v1/plan/tasks/{id}/reports", plan_api_report_save, ROLE_UNIT, JSON,
+     "Create or update the unit's progress report for a period (submit: true submits it)"},
+    {"GET", "/api/v1/plan/overdue", plan_api_overdue, ROLE_ADMIN | ROLE_CITY | ROLE_AUDITOR | ROLE_UNIT, JSON,
+     "The office: overdue reports per unit and overdue tasks"},
+    {"GET", "/api/v1/task-reports", plan_api_reports, OFFICIALS | ROLE_UNIT, JSON,
+     "Progress reports (?period=&unit=&status=&task=&overdue=1)"},
+    {"GET", "/api/v1/task-reports/{id}", plan_api_report, OFFICIALS | ROLE_UNIT, JSON,
+     "One progress report with its evidence files"},
+    {"POST", "/api/v1/task-reports/{id}/submit", plan_api_report_submit, ROLE_UNIT, JSON,
+     "Submit a draft or returned report"},
+    {"POST", "/api/v1/task-reports/{id}/review", plan_api_report_review, ROLE_UNIT | ROLE_CITY, JSON,
+     "Review a submitted report: accept or return (lead unit or the office)"},
+    {"POST", "/api/v1/task-reports/{id}/evidence", plan_api_evidence_add, ROLE_UNIT, ROUTE_UPLOAD,
+     "Upload an evidence file (PDF, JPEG, PNG) to a draft or returned report"},
+    {"GET", "/units/tasks", page_plan_unit_tasks, ROLE_UNIT, ROUTE_HTML,
+     "The unit's tasks with a progress report form each, and reviews waiting"},
+    {"POST", "/units/tasks/{id}/report", page_plan_unit_save, ROLE_UNIT, ROUTE_HTML | ROUTE_FORM,
+     "Save or submit the unit's progress report (form)"},
+    {"POST", "/units/reports/{id}/review", page_plan_unit_review, ROLE_UNIT, ROUTE_HTML | ROUTE_FORM,
+     "Accept or return a submitted report (form, lead unit or the office)"},
+    {"GET", "/dash/plan", page_plan_dash, OFFICIALS, ROUTE_HTML,
+     "The plan's tasks with each unit's report status; overdue highlighted"},
+    {"POST", "/dash/plan/reports/{id}/review", page_plan_dash_review, ROLE_CITY, ROUTE_HTML | ROUTE_FORM,
+     "Accept or return a submitted report (form, the office)"},
 
-    /* Joint meeting — meetings, resolutions, notices, inbox (module joint, meeting_*). */
+/* Joint meeting — meetings, resolutions, notices, inbox (module joint, meeting_*). */
+#define MEETING_READERS (ROLE_CITY | ROLE_UNIT | ROLE_ADMIN | ROLE_AUDITOR)
+#define MEETING_WRITERS (ROLE_CITY | ROLE_UNIT)
+    {"POST", "/api/v1/meetings", meeting_api_create, MEETING_WRITERS, JSON,
+     "Plan a meeting (the office): kind, title, held_on, location, agenda, units"},
+    {"GET", "/api/v1/meetings", meeting_api_list, MEETING_READERS, JSON, "Meetings (a unit: those it sees)"},
+    {"GET", "/api/v1/meetings/{id}", meeting_api_get, MEETING_READERS, JSON,
+     "A meeting with its units and resolutions"},
+    {"POST", "/api/v1/meetings/{id}/record", meeting_api_record, MEETING_WRITERS, JSON,
+     "Record a meeting as held: held_on, minutes, attended units (the office)"},
+    {"POST", "/api/v1/meetings/{id}/resolutions", meeting_api_resolution_add, MEETING_WRITERS, JSON,
+     "Add a resolution to a held meeting: text, owner_unit, deadline_on (the office)"},
+    {"GET", "/api/v1/resolutions", resolution_api_list, MEETING_READERS, JSON,
+     "Resolutions (unit, status, overdue, meeting filters; a unit: its own)"},
+    {"GET", "/api/v1/resolutions/{id}", resolution_api_get, MEETING_READERS, JSON,
+     "A resolution with its follow-up"},
+    {"POST", "/api/v1/resolutions/{id}/updates", resolution_api_update, MEETING_WRITERS, JSON,
+     "Follow up a resolution: text, done (the owner unit or the office)"},
+    {"POST", "/api/v1/resolutions/{id}/reopen", resolution_api_reopen, MEETING_WRITERS, JSON,
+     "Reopen a done resolution (the office)"},
+    {"POST", "/api/v1/notices", notice_api_create, MEETING_WRITERS, JSON,
+     "Send a notice: title, body, to_all or units (the office)"},
+    {"GET", "/api/v1/notices", notice_api_list, MEETING_READERS, JSON,
+     "Notices (a unit: those sent to it, with its receipt; ?unread=1)"},
+    {"GET", "/api/v1/notices/{id}", notice_api_get, MEETING_READERS, JSON,
+     "A notice (a unit officer's reading marks it read for the unit)"},
+    {"GET", "/api/v1/notices/{id}/receipts", notice_api_receipts, MEETING_READERS, JSON,
+     "Who has read a notice and who has not (the office)"},
+    {"GET", "/api/v1/inbox", inbox_api, MEETING_READERS, JSON,
+     "Inbox: a unit's tasks, resolutions and notices; the office's overdue work"},
+    {"GET", "/units", page_units_inbox, ROLE_UNIT, ROUTE_HTML, "Unit officer: my inbox (我的待办)"},
+    {"GET", "/units/notices/{id}", page_units_notice, ROLE_UNIT, ROUTE_HTML,
+     "Unit officer: a notice (marks it read)"},
+    {"GET", "/units/resolutions/{id}", page_units_resolution, ROLE_UNIT, ROUTE_HTML,
+     "Unit officer: a resolution and the follow-up form"},
+    {"POST", "/units/resolutions/{id}", page_units_resolution_post, ROLE_UNIT, ROUTE_HTML | ROUTE_FORM,
+     "Unit officer: follow up a resolution (form)"},
+    {"GET", "/dash/meetings", page_meetings, MEETING_READERS, ROUTE_HTML,
+     "Joint meeting: meetings and the planning form"},
+    {"POST", "/dash/meetings", page_meetings_post, MEETING_WRITERS, ROUTE_HTML | ROUTE_FORM,
+     "Plan a meeting (form)"},
+    {"GET", "/dash/meetings/{id}", page_meeting, MEETING_READERS, ROUTE_HTML,
+     "A meeting: record form, resolutions, add-resolution form"},
+    {"POST", "/dash/meetings/{id}/record", page_meeting_record_post, MEETING_WRITERS, ROUTE_HTML | ROUTE_FORM,
+     "Record a meeting (form)"},
+    {"POST", "/dash/meetings/{id}/resolutions", page_meeting_resolution_post, MEETING_WRITERS,
+     ROUTE_HTML | ROUTE_FORM, "Add a resolution (form)"},
+    {"POST", "/dash/resolutions/{id}/reopen", page_resolution_reopen_post, MEETING_WRITERS,
+     ROUTE_HTML | ROUTE_FORM, "Reopen a resolution (form)"},
+    {"GET", "/dash/notices", page_notices, MEETING_READERS, ROUTE_HTML, "Notices with read receipts"},
+    {"POST", "/dash/notices", page_notices_post, MEETING_WRITERS, ROUTE_HTML | ROUTE_FORM,
+     "Send a notice (form)"},
 
     /* Policy support — subsidies, policy promises, demonstration institutions (module support). */
+    {"GET", "/api/v1/subsidies", support_api_subsidy_list, OFFICIALS | ROLE_OPERATOR, JSON,
+     "Subsidies in territory (year, district, institution, status, type filters)"},
+    {"POST", "/api/v1/subsidies", support_api_subsidy_apply, ROLE_OPERATOR | ROLE_COUNTY, JSON,
+     "Apply for a subsidy (operator for its filed institution, or entered by the county)"},
+    {"GET", "/api/v1/subsidies/totals", support_api_subsidy_totals, OFFICIALS, JSON,
+     "Subsidy totals of a year by county and type"},
+    {"GET", "/api/v1/subsidies/{id}", support_api_subsidy_get, OFFICIALS | ROLE_OPERATOR, JSON,
+     "One subsidy"},
+    {"POST", "/api/v1/subsidies/{id}/decision", support_api_subsidy_decide, ROLE_COUNTY, JSON,
+     "Approve (amount) or reject (reason) a subsidy application"},
+    {"POST", "/api/v1/subsidies/{id}/payment", support_api_subsidy_pay, ROLE_COUNTY | ROLE_CITY, JSON,
+     "Record the payment of an approved subsidy (once per institution, year and type)"},
+    {"GET", "/api/v1/institutions/{id}/policy", support_api_policy_get, OFFICIALS | ROLE_OPERATOR, JSON,
+     "The plan's promises of an institution (政策落实) with their history"},
+    {"PATCH", "/api/v1/institutions/{id}/policy", support_api_policy_patch, ROLE_OPERATOR, JSON,
+     "Declare the plan's promises (operator; version)"},
+    {"POST", "/api/v1/institutions/{id}/policy/confirm", support_api_policy_confirm, ROLE_COUNTY | ROLE_CITY,
+     JSON, "Confirm an institution's declared promises"},
+    {"GET", "/api/v1/demonstrations", support_api_dem_list, OFFICIALS | ROLE_OPERATOR, JSON,
+     "Demonstration institution applications (status, year, district, institution filters)"},
+    {"POST", "/api/v1/demonstrations", support_api_dem_apply, ROLE_OPERATOR, JSON,
+     "Apply to be a demonstration institution (示范性托育机构)"},
+    {"GET", "/api/v1/demonstrations/{id}", support_api_dem_get, OFFICIALS | ROLE_OPERATOR, JSON,
+     "One demonstration application"},
+    {"POST", "/api/v1/demonstrations/{id}/decision", support_api_dem_decide, ROLE_COUNTY | ROLE_CITY, JSON,
+     "Evaluate, designate (level, date, decision number) or reject a demonstration application"},
+    {"GET", "/operator/support", page_support_operator, ROLE_OPERATOR, ROUTE_HTML,
+     "Operator: subsidy applications, the plan's promises, the demonstration application"},
+    {"POST", "/operator/support/{code}", page_support_operator_post, ROLE_OPERATOR, ROUTE_HTML | ROUTE_FORM,
+     "Operator: apply for a subsidy or a demonstration, declare the promises (form)"},
+    {"GET", "/dash/support", page_support_dash, OFFICIALS, ROUTE_HTML,
+     "Policy support: totals by county and type, queues with decision forms"},
+    {"POST", "/dash/support/{code}/{id}", page_support_dash_post, ROLE_COUNTY | ROLE_CITY,
+     ROUTE_HTML | ROUTE_FORM, "Decide or pay a subsidy, confirm promises, decide a demonstration (form)"},
 
     /* County assessment (督导考核) scoreboard (module assessment). */
+    {"GET", "/api/v1/assessment", assessment_api_get, OFFICIALS, JSON,
+     "County assessment scoreboard of a year (?year=, ?district=; frozen years from their snapshot)"},
+    {"POST", "/api/v1/assessment/weights", assessment_api_weights, ROLE_ADMIN | ROLE_CITY, JSON,
+     "Set a year's indicator weights (sum 100) and targets"},
+    {"GET", "/api/v1/assessment/compare", assessment_api_compare, OFFICIALS, JSON,
+     "Compare years' scoreboards per district (?years=2025,2026)"},
+    {"POST", "/api/v1/assessment/{id}/freeze", assessment_api_freeze, ROLE_ADMIN | ROLE_CITY, JSON,
+     "Freeze a year's scoreboard (once)"},
+    {"GET", "/dash/assessment", page_assessment, OFFICIALS, ROUTE_HTML, "County assessment scoreboard"},
+    {"POST", "/dash/assessment/freeze", page_assessment_freeze, ROLE_ADMIN | ROLE_CITY,
+     ROUTE_HTML | ROUTE_FORM, "Freeze a year's scoreboard (form)"},
 
     /* Public portal API. */
     {"GET", "/api/v1/public/institutions", public_api_search, 0, ROUTE_PUBLIC, "Search filed institutions"},

@@ -158,6 +158,37 @@ static const struct table {
      "reviewed_by, review_reason, version, created_at, updated_at",
      "iitttttiiiitiii", "id"},
     {"task_report_evidence", "id, report_id, sha256, filename, uploaded_at, uploaded_by", "iittii", "id"},
+    {"meetings",
+     "id, kind, title, held_on, location, agenda, status, year_seq, minutes, created_at, created_by, "
+     "recorded_at, recorded_by, version, updated_at",
+     "ittitttitiiiiii", "id"},
+    {"meeting_attendees", "meeting_id, unit_code, attended", "iti", NULL},
+    {"resolutions",
+     "id, meeting_id, number, seq, text, owner_unit, deadline_on, status, done_on, created_at, created_by, "
+     "version, updated_at",
+     "iitittitiiiii", "id"},
+    {"resolution_updates", "id, resolution_id, event, text, unit_code, at, by_user", "iitttii", "id"},
+    {"notices", "id, title, body, to_all, created_at, created_by", "ittiii", "id"},
+    {"notice_recipients", "notice_id, unit_code, read_at, read_by", "itii", NULL},
+    {"subsidies",
+     "id, institution_id, year, type, status, amount_applied_fen, places, basis, applied_at, applied_by, "
+     "decided_at, decided_by, amount_approved_fen, decision_reason, paid_on, paid_fen, paid_by, version, "
+     "updated_at",
+     "iiittiitiiiiitiiiii", "id"},
+    {"institution_policy",
+     "institution_id, utility_residential, liability_until, accident_insurance, training_subsidy, "
+     "skill_subsidy, note, confirmed_on, confirmed_by, version, updated_at",
+     "iiiiiitiiii", NULL},
+    {"institution_policy_history",
+     "id, institution_id, version, kind, utility_residential, liability_until, accident_insurance, "
+     "training_subsidy, skill_subsidy, note, confirmed_on, at, by_user",
+     "iiitiiiiitiii", "id"},
+    {"demonstrations",
+     "id, institution_id, year, status, statement, score, evaluation_note, evaluated_by, level, "
+     "designated_on, decision_number, reason, decided_by, applied_at, applied_by, version, updated_at",
+     "iiittititittiiiii", "id"},
+    {"assessment_settings", "year, indicator, weight, target, updated_at, updated_by", "itirii", NULL},
+    {"assessment_snapshots", "year, scoreboard, frozen_at, frozen_by", "itii", NULL},
 };
 #define NTABLES (sizeof tables / sizeof tables[0])
 

@@ -38,7 +38,7 @@ void page_begin(struct html *h, struct req *r, const char *title)
         "<a class=\"skip\" href=\"#main\">跳到正文</a>\n"
         "<header class=\"site\"><div class=\"wrap\">\n<a class=\"brand\" href=\"/\">十堰市托育服务</a>\n");
     /* Registrars work through the API: no links for them, and no empty list. */
-    bool nav = !who || who->role & (ROLES_OFFICIALS | ROLE_OPERATOR | ROLE_INSPECTOR);
+    bool nav = !who || who->role & (ROLES_OFFICIALS | ROLE_OPERATOR | ROLE_INSPECTOR | ROLE_UNIT);
     if (nav) html_lit(h, "<nav aria-label=\"主导航\"><ul>");
     if (!who) {
         nav_link(h, r, "/", "查找托育机构", false);
@@ -57,9 +57,16 @@ void page_begin(struct html *h, struct req *r, const char *title)
         nav_link(h, r, "/dash/lifecycle", "年审与变更", true);
         nav_link(h, r, "/dash/quality", "质量评估", true);
         nav_link(h, r, "/dash/credit", "信用", true);
+        nav_link(h, r, "/dash/plan", "任务推进", true);
+        if (who->role != ROLE_COUNTY) nav_link(h, r, "/dash/meetings", "联席会议", true);
+        nav_link(h, r, "/dash/support", "政策支持", true);
+        nav_link(h, r, "/dash/assessment", "督导考核", true);
         if (who->role & (ROLE_ADMIN | ROLE_CITY | ROLE_COUNTY))
             nav_link(h, r, "/dash/bans", "禁入名单", true);
         if (who->role == ROLE_ADMIN) nav_link(h, r, "/dash/users", "账号", true);
+    } else if (who->role == ROLE_UNIT) {
+        nav_link(h, r, "/units", "我的待办", false);
+        nav_link(h, r, "/units/tasks", "任务进展", true);
     } else if (who->role == ROLE_INSPECTOR) {
         nav_link(h, r, "/inspector", "我的检查", false);
         nav_link(h, r, "/dash/inspections", "检查记录", true);
@@ -71,6 +78,7 @@ void page_begin(struct html *h, struct req *r, const char *title)
         nav_link(h, r, "/operator/incidents", "安全事件", true);
         nav_link(h, r, "/operator/fees", "收费", true);
         nav_link(h, r, "/operator/lifecycle", "年审与变更", true);
+        nav_link(h, r, "/operator/support", "补贴与示范", true);
     }
     if (nav) html_lit(h, "</ul></nav>\n");
     if (who) {

@@ -13,7 +13,10 @@
 /* Where a signed-in user starts. */
 static const char *home_of(const struct principal *p)
 {
-    return p->role == ROLE_OPERATOR ? "/operator" : p->role == ROLE_INSPECTOR ? "/inspector" : "/dash";
+    return p->role == ROLE_OPERATOR    ? "/operator"
+           : p->role == ROLE_INSPECTOR ? "/inspector"
+           : p->role == ROLE_UNIT      ? "/units"
+                                       : "/dash";
 }
 
 /* Render the login form with a fresh double-submit token (set as a cookie as well), the username to keep and

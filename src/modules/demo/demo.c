@@ -5,18 +5,22 @@
 #include "cli/cli.h"
 #include "core/arena.h"
 #include "core/clock.h"
+#include "modules/assessment/assessment.h"
 #include "modules/cases/cases.h"
 #include "modules/credit/credit.h"
 #include "modules/fees/fees.h"
 #include "modules/filing/filing_store.h"
 #include "modules/inspection/draw.h"
 #include "modules/institution/inst.h"
+#include "modules/joint/meeting.h"
+#include "modules/joint/plan.h"
 #include "modules/lifecycle/lifecycle.h"
 #include "modules/inspection/inspection.h"
 #include "modules/people/class_store.h"
 #include "modules/people/people.h"
 #include "modules/quality/quality.h"
 #include "modules/rectification/rectification.h"
+#include "modules/support/support.h"
 #include "modules/registration/registration.h"
 
 #include <stdio.h>
@@ -485,6 +489,12 @@ int demo_load(struct db *db)
         {"fees and fee caps", fee_demo_load},
         {"annual reviews, changes, deregistration", lifecycle_demo_load},
         {"quality ratings", quality_demo_load},
+        /* The joint meeting: task reports, meetings and notices, policy support, then last year's scoreboard
+         * frozen over all of it. */
+        {"task progress reports", plan_demo_load},
+        {"meetings, resolutions, notices", meeting_demo_load},
+        {"subsidies, policy promises, demonstration institutions", support_demo_load},
+        {"county assessment", assessment_demo_load},
     };
     /* Bulk mode again: hundreds of small transactions need not each wait for the disk (a demo that fails
      * half-way is simply loaded again into a fresh database). */
@@ -495,7 +505,9 @@ int demo_load(struct db *db)
         if (e != OK) rc = fail(loaders[i].name, e);
     }
     db_bulk_mode(db, false);
-    if (rc == 0) printf("supervision: inspections, findings, rectification, complaints, ratings loaded\n");
+    if (rc == 0)
+        printf("supervision: inspections, findings, rectification, complaints, ratings loaded\n"
+               "joint meeting: task reports, meetings, resolutions, notices, subsidies, scoreboard loaded\n");
     arena_free(&a);
     return rc;
 }
