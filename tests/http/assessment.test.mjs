@@ -153,6 +153,8 @@ test('every number links to a list that answers and shows the records counted', 
   const bd = await board();
   const i = row(bd, ZW).indicators;
   assert.equal(i.places_per_1000.records, `/api/v1/institutions?district=${ZW}&state=filed`);
+  assert.equal(i.demonstration.records, `/api/v1/demonstrations?district=${ZW}&status=designated`);
+  for (const [k, cell] of Object.entries(i)) assert.ok(cell.records, `${k} has no link to its records`);
   for (const [k, cell] of Object.entries(i)) {
     if (!cell.records) continue;
     const res = await srv.get(cell.records, { as: 'city' });

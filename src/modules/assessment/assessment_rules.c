@@ -158,6 +158,8 @@ const char *asm_records_url(struct arena *a, int ind, const char *district, cons
         return arena_printf(a, "/api/v1/rectifications?district=%s", district);
     case AI_COMPLAINTS:
         return arena_printf(a, "/api/v1/complaints?district=%s", district);
+    case AI_DEMONSTRATION:
+        return arena_printf(a, "/api/v1/demonstrations?district=%s&status=designated", district);
     case AI_TASKS:
         return unit ? arena_printf(a, "/api/v1/task-reports?unit=%s", unit) : NULL;
     default:
