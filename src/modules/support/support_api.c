@@ -108,33 +108,54 @@ static json_t *subsidy_json(const struct subsidy *s)
     return j;
 }
 
+/* The filters both lists share: year, institution, page, status (one of status_names above none_index,
+ * else a field error with status_msg) and district; an operator is kept to its own institution (*empty when
+ * it asked for another). Field errors go to r->fe; a database error is returned. */
+struct list_query {
+    int64_t year, institution_id, page;
+    const char *status, *district;
+    bool empty;
+};
+
+static enum err list_query_parse(struct req *r, const char *const *status_names, int none_index,
+                                 const char *status_msg, struct list_query *q)
+{
+    memset(q, 0, sizeof *q);
+    query_int(r, "year", SUPPORT_YEAR_MIN, 2100, &q->year);
+    query_int(r, "institution", 1, INT64_MAX, &q->institution_id);
+    query_int(r, "page", 1, 100000, &q->page);
+    if (!q->page) q->page = 1;
+    const char *status = req_query(r, "status");
+    if (status && *status && support_name_index(status_names, status) <= none_index)
+        fe_add(&r->fe, "status", status_msg);
+    q->status = status && *status ? status : NULL;
+    enum err e = district_filter(r, &q->district, &q->empty);
+    if (e != OK) return e;
+    if (r->who->role == ROLE_OPERATOR) {
+        if (q->institution_id && q->institution_id != r->who->institution_id) q->empty = true;
+        q->institution_id = r->who->institution_id;
+    }
+    return OK;
+}
+
 /* GET /api/v1/subsidies?year=&district=&institution=&status=&type=&page= */
 enum err support_api_subsidy_list(struct req *r, struct resp *out)
 {
-    struct subsidy_filter f = {.page = 1};
-    int64_t year, inst, page;
-    query_int(r, "year", SUPPORT_YEAR_MIN, 2100, &year);
-    query_int(r, "institution", 1, INT64_MAX, &inst);
-    query_int(r, "page", 1, 100000, &page);
-    const char *status = req_query(r, "status"), *type = req_query(r, "type");
-    if (status && *status && support_name_index(subsidy_status_names, status) <= SS_NONE)
-        fe_add(&r->fe, "status", "状态应为 applied、approved、rejected 或 paid");
+    struct list_query q;
+    enum err e = list_query_parse(r, subsidy_status_names, SS_NONE,
+                                  "状态应为 applied、approved、rejected 或 paid", &q);
+    if (e != OK) return e;
+    const char *type = req_query(r, "type");
     if (type && *type && support_name_index(subsidy_type_names, type) < 0)
         fe_add(&r->fe, "type", "补贴类型应为 construction、operating 或 award");
-    bool empty;
-    enum err e = district_filter(r, &f.district, &empty);
-    if (e != OK) return e;
     if (r->fe.n) return ERR_VALIDATION;
-    f.year = (int)year;
-    f.institution_id = inst;
-    f.status = status && *status ? status : NULL;
-    f.type = type && *type ? type : NULL;
-    f.page = page ? (int)page : 1;
-    if (r->who->role == ROLE_OPERATOR) {
-        if (f.institution_id && f.institution_id != r->who->institution_id) empty = true;
-        f.institution_id = r->who->institution_id;
-    }
-    if (empty) return resp_json(r, out, 200, list_answer(json_array(), 0, SUBSIDY_PER_PAGE, f.page));
+    struct subsidy_filter f = {.district = q.district,
+                               .year = (int)q.year,
+                               .institution_id = q.institution_id,
+                               .status = q.status,
+                               .type = type && *type ? type : NULL,
+                               .page = (int)q.page};
+    if (q.empty) return resp_json(r, out, 200, list_answer(json_array(), 0, SUBSIDY_PER_PAGE, f.page));
     struct subsidy *items;
     int n;
     int64_t total;
@@ -469,27 +490,17 @@ static json_t *dem_json(const struct demonstration *m)
 /* GET /api/v1/demonstrations?status=&year=&district=&institution=&page= */
 enum err support_api_dem_list(struct req *r, struct resp *out)
 {
-    struct dem_filter f = {.page = 1};
-    int64_t year, inst, page;
-    query_int(r, "year", SUPPORT_YEAR_MIN, 2100, &year);
-    query_int(r, "institution", 1, INT64_MAX, &inst);
-    query_int(r, "page", 1, 100000, &page);
-    const char *status = req_query(r, "status");
-    if (status && *status && support_name_index(dem_status_names, status) <= DS_NONE)
-        fe_add(&r->fe, "status", "状态应为 applied、evaluated、designated 或 rejected");
-    bool empty;
-    enum err e = district_filter(r, &f.district, &empty);
+    struct list_query q;
+    enum err e = list_query_parse(r, dem_status_names, DS_NONE,
+                                  "状态应为 applied、evaluated、designated 或 rejected", &q);
     if (e != OK) return e;
     if (r->fe.n) return ERR_VALIDATION;
-    f.year = (int)year;
-    f.institution_id = inst;
-    f.status = status && *status ? status : NULL;
-    f.page = page ? (int)page : 1;
-    if (r->who->role == ROLE_OPERATOR) {
-        if (f.institution_id && f.institution_id != r->who->institution_id) empty = true;
-        f.institution_id = r->who->institution_id;
-    }
-    if (empty) return resp_json(r, out, 200, list_answer(json_array(), 0, DEM_PER_PAGE, f.page));
+    struct dem_filter f = {.district = q.district,
+                           .year = (int)q.year,
+                           .institution_id = q.institution_id,
+                           .status = q.status,
+                           .page = (int)q.page};
+    if (q.empty) return resp_json(r, out, 200, list_answer(json_array(), 0, DEM_PER_PAGE, f.page));
     struct demonstration *items;
     int n;
     int64_t total;
