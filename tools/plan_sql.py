@@ -31,9 +31,11 @@ for i, t in enumerate(tasks, 1):
                'deadline_text, sort) VALUES (%d, %s, %s, %s, %s, %s, %s, %s, %s, %d);' % (
                    i, q(t['number']), q(t['section_number']), q(t['section']), q(t.get('parent_title')),
                    q(t.get('title')), q(t['text']), days(t.get('deadline')), q(t.get('deadline_text')), i))
+    position = 0
     for role, key in (('lead', 'lead_units'), ('responsible', 'responsible_units')):
         for code in t[key]:
-            out.append('INSERT INTO plan_task_units (task_id, unit_code, role) VALUES (%d, %s, %s);' % (
-                i, q(code), q(role)))
+            position += 1
+            out.append('INSERT INTO plan_task_units (task_id, unit_code, role, position) VALUES (%d, %s, %s, %d);' % (
+                i, q(code), q(role), position))
 out.append('-- END generated')
 print('\n'.join(out))

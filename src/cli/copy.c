@@ -152,7 +152,7 @@ static const struct table {
     {"plan_tasks",
      "id, number, section_number, section, parent_title, title, text, deadline_on, deadline_text, sort",
      "ittttttiti", "id"},
-    {"plan_task_units", "task_id, unit_code, role", "itt", NULL},
+    {"plan_task_units", "task_id, unit_code, role, position", "itti", NULL},
     {"task_reports",
      "id, task_id, unit_code, period, status, progress, narrative, submitted_at, submitted_by, reviewed_at, "
      "reviewed_by, review_reason, version, created_at, updated_at",

@@ -255,8 +255,8 @@ static enum err tasks_complete(struct db *db, struct arena *a, const struct prin
     struct membership *ms = NULL;
     int nm = 0;
     enum err e = db_get_all(db, a,
-                            "SELECT tu.task_id, tu.unit_code, tu.role, '', '' FROM plan_task_units tu JOIN "
-                            "units u ON u.code = tu.unit_code ORDER BY tu.task_id, u.sort",
+                            "SELECT task_id, unit_code, role, '', '' FROM plan_task_units "
+                            "ORDER BY task_id, position",
                             NULL, 0, read_membership, sizeof *ms, 0, (void **)&ms, &nm);
     if (e != OK) return e;
     struct status_row *ss = NULL;
