@@ -17,6 +17,11 @@ int64_t clock_day_of(int64_t t)
     return s >= 0 ? s / 86400 : -((-s + 86399) / 86400);
 }
 
+int64_t clock_day_start(int64_t d)
+{
+    return d * 86400 - 8 * 3600;
+}
+
 /* Howard Hinnant's days_from_civil, valid far beyond the range we accept. */
 int64_t date_to_days(int y, int m, int d)
 {

@@ -9,6 +9,8 @@
 int64_t clock_now(void);
 /* The CST calendar day of a time. */
 int64_t clock_day_of(int64_t t);
+/* The first second (epoch) of CST day d: clock_day_of(clock_day_start(d)) == d. */
+int64_t clock_day_start(int64_t d);
 /* Days since 1970-01-01 of a proleptic Gregorian date; no validation. */
 int64_t date_to_days(int y, int m, int d);
 void days_to_date(int64_t days, int *y, int *m, int *d);

@@ -154,6 +154,18 @@ static void test_date_format_pads_with_zeros(void **state)
     assert_string_equal(date_format(date_to_days(2999, 12, 31), out), "2999-12-31");
 }
 
+static void test_clock_day_start_is_china_midnight_and_inverts_day_of(void **state)
+{
+    (void)state;
+    int64_t nov28 = date_to_days(2026, 11, 28);
+    assert_int_equal(clock_day_start(nov28), nov28 * 86400 - 8 * 3600); /* 2026-11-27T16:00:00Z */
+    for (int64_t d = -3; d <= 3; d++) {
+        assert_int_equal(clock_day_of(clock_day_start(nov28 + d)), nov28 + d);
+        assert_int_equal(clock_day_of(clock_day_start(nov28 + d) - 1), nov28 + d - 1);
+    }
+    assert_int_equal(clock_day_of(clock_day_start(-1)), -1);
+}
+
 static void test_clock_day_of_turns_at_china_midnight(void **state)
 {
     (void)state;
@@ -190,6 +202,7 @@ int main(void)
         cmocka_unit_test(test_date_parse_accepts_only_strict_real_dates),
         cmocka_unit_test(test_date_format_pads_with_zeros),
         cmocka_unit_test(test_clock_day_of_turns_at_china_midnight),
+        cmocka_unit_test(test_clock_day_start_is_china_midnight_and_inverts_day_of),
         cmocka_unit_test(test_clock_now_can_be_pinned_for_tests),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -53,7 +53,7 @@ int64_t incident_occurred_from(struct field_errors *fe, bool have_at, int64_t at
         fe_add(fe, "occurred_time", "时间应为 HH:MM（24 小时制）");
         return 0;
     }
-    return day * 86400 - 8 * 3600 + secs;
+    return clock_day_start(day) + secs;
 }
 
 /* The range checks of an occurrence time against now, so that they join jspec's errors in one answer. */
@@ -166,13 +166,13 @@ static void parse_filter(struct req *r, struct incident_filter *f)
     int64_t d;
     if (from && *from) {
         if (date_parse(from, &d))
-            f->from = d * 86400 - 8 * 3600;
+            f->from = clock_day_start(d);
         else
             fe_add(&r->fe, "from", "日期应为 YYYY-MM-DD");
     }
     if (to && *to) {
         if (date_parse(to, &d))
-            f->to = (d + 1) * 86400 - 8 * 3600;
+            f->to = clock_day_start(d + 1);
         else
             fe_add(&r->fe, "to", "日期应为 YYYY-MM-DD");
     }

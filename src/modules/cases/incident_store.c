@@ -282,8 +282,8 @@ static void read_stat(struct db_rows *r, struct arena *a, void *item)
 
 enum err incident_stats(struct db *db, struct arena *a, int year, struct incident_stat **rows, int *n)
 {
-    int64_t from = date_to_days(year, 1, 1) * 86400 - 8 * 3600;
-    int64_t to = date_to_days(year + 1, 1, 1) * 86400 - 8 * 3600;
+    int64_t from = clock_day_start(date_to_days(year, 1, 1));
+    int64_t to = clock_day_start(date_to_days(year + 1, 1, 1));
     struct db_val v[] = {DBV_INT(from), DBV_INT(to)};
     /* Serious injuries and deaths count as reported; abuse counts only once an official has closed the case
      * as substantiated, as the yearly reports required of US states do. */

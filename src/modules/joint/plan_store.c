@@ -1032,7 +1032,7 @@ static enum err demo_tx(struct db *db, void *p)
     plan_period_last_closed(d->today, kind, last);
     int64_t last_end = 0;
     plan_period_parse(last, kind, NULL, &last_end);
-    enum err e = demo_period(db, d, last, (last_end + 3) * 86400 - 8 * 3600 + 10 * 3600, false);
+    enum err e = demo_period(db, d, last, clock_day_start(last_end + 3) + 10 * 3600, false);
     if (e != OK) return e;
     /* Before the last quarter's due day nothing of it is overdue yet: the quarter before shows some. */
     if (d->today <= plan_period_due(last, kind, due_days)) {

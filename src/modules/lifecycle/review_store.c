@@ -13,12 +13,6 @@
 
 static const char *const severities[4] = {"low", "medium", "high", "critical"};
 
-/* The first second of a CST day. */
-static int64_t day_start(int64_t day)
-{
-    return day * 86400 - 8 * 3600;
-}
-
 /* Add up rows of (severity, count): *total gets the sum, by[i] the count of names[i] (n names). */
 static enum err count_by_severity(struct db *db, const char *sql, const struct db_val *v, int nv,
                                   const char *const *names, int n, int64_t *total, int64_t *by)
@@ -53,8 +47,8 @@ enum err review_prefill(struct db *db, int64_t inst_id, int year, struct review_
     if (e != OK) return e;
     /* Live compliance findings and incidents are stamped in seconds; the year runs from its first CST
      * second to the as-of day's last. Inspections are stamped with days. */
-    struct db_val tv[] = {DBV_INT(inst_id), DBV_INT(day_start(first)),
-                          DBV_INT(day_start(out->as_of + 1) - 1)};
+    struct db_val tv[] = {DBV_INT(inst_id), DBV_INT(clock_day_start(first)),
+                          DBV_INT(clock_day_start(out->as_of + 1) - 1)};
     struct db_val dv[] = {DBV_INT(inst_id), DBV_INT(first), DBV_INT(out->as_of)};
     const struct {
         const char *sql;

@@ -1,6 +1,8 @@
 /* The portal's read model of supervision: inspections, findings and their rectification. */
 #include "modules/public/disclosure.h"
 
+#include "core/clock.h"
+
 #include <string.h>
 
 const char *const severity_names[SEV__COUNT] = {"low", "medium", "high", "critical"};
@@ -18,12 +20,6 @@ static void read_four(struct db_rows *r, struct arena *a, void *item)
     int64_t *c = item;
     for (int i = 0; i < 4; i++)
         c[i] = db_int(r, i);
-}
-
-/* The epoch second at which CST day d begins. */
-static int64_t day_start_epoch(int64_t d)
-{
-    return d * 86400 - 8 * 3600;
 }
 
 static int severity_index(const char *s)
@@ -99,7 +95,7 @@ enum err disclosure_get(struct db *db, struct arena *a, int64_t institution_id, 
     if (e != OK) return e;
 
     /* Incidents count from the day they happened; abuse only once an official closed it as substantiated. */
-    struct db_val iv[] = {DBV_INT(institution_id), DBV_INT(day_start_epoch(since))};
+    struct db_val iv[] = {DBV_INT(institution_id), DBV_INT(clock_day_start(since))};
     e = db_query(
         db,
         "SELECT COUNT(*), "
@@ -120,7 +116,7 @@ enum err disclosure_get(struct db *db, struct arena *a, int64_t institution_id, 
     if (e != OK) return e;
 
     /* A complaint is answered on time when its answer came before the end of its due day (CST). */
-    struct db_val cv[] = {DBV_INT(institution_id), DBV_INT(day_start_epoch(since)), DBV_INT(today)};
+    struct db_val cv[] = {DBV_INT(institution_id), DBV_INT(clock_day_start(since)), DBV_INT(today)};
     int64_t c[4] = {0, 0, 0, 0};
     e = db_get_one(
         db, NULL,
