@@ -22,6 +22,12 @@
 #include "modules/rectification/rectification.h"
 #include "modules/registration/registration.h"
 #include "modules/support/support.h"
+#include "export/export.h"
+#include "modules/demand/demand.h"
+#include "modules/facilities/facilities.h"
+#include "modules/guidance/guidance.h"
+#include "modules/planning/planning.h"
+#include "modules/reports/reports.h"
 
 #define OFFICIALS ROLES_OFFICIALS
 #define JSON      0u
@@ -492,6 +498,18 @@ const struct route routes[] = {
     {"GET", "/dash/assessment", page_assessment, OFFICIALS, ROUTE_HTML, "County assessment scoreboard"},
     {"POST", "/dash/assessment/freeze", page_assessment_freeze, ROLE_ADMIN | ROLE_CITY,
      ROUTE_HTML | ROUTE_FORM, "Freeze a year's scoreboard (form)"},
+
+    /* Planning: residents and births, places needed and the gap, trends, dashboards (module planning). */
+
+    /* Parents' measured demand: applications, unmet needs, answers (module demand). */
+
+    /* Facilities: communities, residential projects, mother-and-baby rooms (module facilities). */
+
+    /* Family guidance: experts, events and sign-ups, articles (module guidance). */
+
+    /* Exports: XLSX, background jobs (src/export). */
+
+    /* Documents: filing receipt PDF, verification page, monthly report (module reports). */
 
     /* Public portal API. */
     {"GET", "/api/v1/public/institutions", public_api_search, 0, ROUTE_PUBLIC, "Search filed institutions"},

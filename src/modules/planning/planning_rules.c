@@ -1,0 +1,2 @@
+/* Placeholder (issue 7). */
+#include "modules/planning/planning.h"
