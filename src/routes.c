@@ -510,6 +510,13 @@ const struct route routes[] = {
     /* Exports: XLSX, background jobs (src/export). */
 
     /* Documents: filing receipt PDF, verification page, monthly report (module reports). */
+    {"GET", "/api/v1/filings/{id}/receipt.pdf", reports_api_receipt, OFFICIALS | ROLE_OPERATOR, JSON,
+     "The filing receipt (备案回执) of an approved filing as PDF with a QR code to its verification page"},
+    {"GET", "/api/v1/reports/monthly", reports_api_monthly, OFFICIALS, JSON,
+     "Monthly report (?month=YYYY-MM&format=pdf|xlsx): the city, or a county official's own district"},
+    {"GET", "/verify/{code}", page_verify, 0, ROUTE_PUBLIC | ROUTE_HTML,
+     "Public: verify a filing receipt by the code of its QR (404 page for an unknown or forged code)"},
+    {"GET", "/dash/reports", page_reports, OFFICIALS, ROUTE_HTML, "Officials: the last 12 monthly reports"},
 
     /* Public portal API. */
     {"GET", "/api/v1/public/institutions", public_api_search, 0, ROUTE_PUBLIC, "Search filed institutions"},

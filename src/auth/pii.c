@@ -146,3 +146,10 @@ char *pii_mask_phone(struct arena *a, const char *phone)
 {
     return mask(a, phone, 3, 4);
 }
+
+bool pii_derive_key(const char context[8], uint64_t id, unsigned char out[32])
+{
+    if (!keys) return false;
+    _Static_assert(crypto_kdf_KEYBYTES == crypto_auth_hmacsha256_KEYBYTES, "the matching key is a KDF key");
+    return crypto_kdf_derive_from_key(out, 32, id, context, keys->match) == 0;
+}

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define PII_HASH_HEX 65
 
@@ -30,5 +31,11 @@ void pii_hash(const char *idnum, char out[PII_HASH_HEX]);
  * 8 characters becomes "****". Result in the arena. */
 char *pii_mask_id(struct arena *a, const char *idnum);
 char *pii_mask_phone(struct arena *a, const char *phone);
+
+/* A key for another purpose (32 bytes into out) derived from the matching key with libsodium's crypto_kdf
+ * under an 8-character context (e.g. "receipts"), so the one key file serves every keyed MAC; different
+ * contexts or ids give independent keys, and the derived key reveals nothing of the matching key. Returns
+ * false when no keys are loaded. Pure apart from reading the loaded keys. */
+bool pii_derive_key(const char context[8], uint64_t id, unsigned char out[32]);
 
 #endif

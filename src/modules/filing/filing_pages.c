@@ -406,6 +406,11 @@ static enum err render_filing(struct req *r, struct resp *out, unsigned status, 
     if (f.filing_number) {
         html_lit(&h, "<dt>备案编号</dt><dd>");
         html_text(&h, f.filing_number);
+        if (is_status(&f, "approved")) { /* the receipt (module reports) */
+            html_lit(&h, " <a href=\"/api/v1/filings/");
+            html_int(&h, f.id);
+            html_lit(&h, "/receipt.pdf\">下载备案回执（PDF）</a>");
+        }
         html_lit(&h, "</dd>\n");
     }
     html_lit(&h, "</dl>\n<h2>备案材料摘要</h2>\n");
@@ -930,6 +935,13 @@ static enum err render_operator(struct req *r, struct resp *out, unsigned status
         html_lit(&h, "<span class=\"badge\">已登记未备案</span>");
     html_lit(&h, "</dd>\n<dt>备案编号</dt><dd>");
     html_text(&h, in.filing_number ? in.filing_number : "—");
+    for (int i = 0; filed && i < nv; i++)
+        if (is_status(&versions[i], "approved")) { /* the receipt (module reports) */
+            html_lit(&h, " <a href=\"/api/v1/filings/");
+            html_int(&h, versions[i].id);
+            html_lit(&h, "/receipt.pdf\">下载备案回执（PDF）</a>");
+            break;
+        }
     html_lit(&h, "</dd>\n<dt>统一社会信用代码</dt><dd>");
     html_text(&h, in.uscc);
     html_lit(&h, "</dd>\n<dt>所在区县</dt><dd>");
