@@ -39,7 +39,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
     "${as_root[@]}" apt-get install -y --no-install-recommends "${missing[@]}" </dev/null
 fi
 
-if [ ! -d node_modules/playwright-core ]; then
+if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/@seriousme/openapi-schema-validator ]; then
     echo "install-deps: installing npm packages"
     if [ -f package-lock.json ]; then
         npm ci --no-audit --no-fund </dev/null

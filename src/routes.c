@@ -2,6 +2,7 @@
  * touches this table, one handler file and its test. */
 #include "html/layout.h"
 #include "http/http.h"
+#include "http/openapi.h"
 #include "modules/assessment/assessment.h"
 #include "modules/cases/cases.h"
 #include "modules/filing/filing.h"
@@ -36,6 +37,9 @@ const struct route routes[] = {
     /* Operations. */
     {"GET", "/healthz", health_api, 0, ROUTE_PUBLIC, "Liveness: 200 while the server and database answer"},
     {"GET", "/metrics", metrics_api, 0, ROUTE_LOOPBACK_OR_ADMIN, "Prometheus metrics (loopback or admin)"},
+    {"GET", "/api/v1/openapi.json", openapi_api, 0, ROUTE_PUBLIC,
+     "This API as an OpenAPI 3.1 document, generated from the route table"},
+    {"GET", "/api/docs", page_api_reference, 0, ROUTE_PUBLIC | ROUTE_HTML, "API reference page"},
 
     /* Accounts. */
     {"POST", "/api/v1/session", session_api_login, 0, ROUTE_PUBLIC, "Log in; sets the session cookie"},

@@ -96,7 +96,7 @@ void page_begin(struct html *h, struct req *r, const char *title)
 void page_end(struct html *h)
 {
     html_lit(h, "</main>\n<footer class=\"site\"><div class=\"wrap\"><p>十堰市托育服务 · "
-                "托育机构登记、备案与监管</p></div></footer>\n</body>\n</html>\n");
+                "托育机构登记、备案与监管 · <a href=\"/api/docs\">API</a></p></div></footer>\n</body>\n</html>\n");
 }
 
 void page_csrf(struct html *h, struct req *r)
