@@ -522,6 +522,8 @@ const struct route routes[] = {
      "Public: verify a filing receipt by the code of its QR (404 page for an unknown or forged code)"},
     {"GET", "/dash/reports", page_reports, OFFICIALS, ROUTE_HTML, "Officials: the last 12 monthly reports"},
 
+    /* Onboarding of existing institutions from CSV / JSON Lines (module imports, onboard.c). */
+
     /* Public portal API. */
     {"GET", "/api/v1/public/institutions", public_api_search, 0, ROUTE_PUBLIC, "Search filed institutions"},
     {"GET", "/api/v1/public/institutions/{id}", public_api_get, 0, ROUTE_PUBLIC, "One filed institution"},

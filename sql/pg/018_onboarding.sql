@@ -1,0 +1,2 @@
+-- tuoyu schema 18: onboarding of existing institutions (import batches). Owner: module imports (onboarding).
+SELECT 1;

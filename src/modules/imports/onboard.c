@@ -1,0 +1,2 @@
+/* Placeholder (issue 8). */
+#include "modules/imports/imports.h"
