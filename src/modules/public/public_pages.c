@@ -498,6 +498,13 @@ enum err page_public_institution(struct req *r, struct resp *out)
     public_rating(&h, r, in.id, clock_day_of(clock_now()));
     html_lit(&h, "</dl>\n");
     portal_vacancies(&h, r->db, in.id);
+    if (!closed) { /* module demand: apply for a place here (first choice pre-filled) */
+        char apply[64];
+        snprintf(apply, sizeof apply, "/apply?institution=%lld", (long long)in.id);
+        html_lit(&h, "<p><a");
+        html_attr(&h, "href", apply);
+        html_lit(&h, ">申请托位</a></p>\n");
+    }
     html_lit(&h, "<h2>收费标准</h2>\n");
     if (!public_fee_schedule(&h, r, in.id, clock_day_of(clock_now()))) public_fees(&h, dossier);
     public_supervision(&h, r, in.id, clock_day_of(clock_now()));
