@@ -598,7 +598,19 @@ const struct route routes[] = {
     {"POST", "/dash/guidance/{code}/{id}", page_guidance_dash_post_id, GUIDANCE_EXPERT_WRITERS,
      ROUTE_HTML | ROUTE_FORM, "Move an event, publish or withdraw an article, (de)activate an expert (form)"},
 
-    /* Exports: XLSX, background jobs (src/export). */
+    /* Exports: XLSX, background jobs (src/export). Every list above also answers ?format=xlsx. */
+    {"GET", "/api/v1/exports/lists", export_api_lists, EXPORT_ROLES, JSON,
+     "The exportable lists with their columns (those the caller may read)"},
+    {"POST", "/api/v1/exports", export_api_create, EXPORT_ROLES, JSON,
+     "Start a background XLSX export of a list: {list, query} (202)"},
+    {"GET", "/api/v1/exports", export_api_list, EXPORT_ROLES, JSON, "My background exports"},
+    {"GET", "/api/v1/exports/{id}", export_api_get, EXPORT_ROLES, JSON,
+     "One of my exports: status, rows_done, rows_total, progress"},
+    {"GET", "/api/v1/exports/{id}/file", export_api_file, EXPORT_ROLES, JSON,
+     "Download a finished export (owner only; 409 until done)"},
+    {"GET", "/dash/exports", export_page, EXPORT_ROLES, ROUTE_HTML, "Exports: start one, progress, downloads"},
+    {"POST", "/dash/exports", export_page_post, EXPORT_ROLES, ROUTE_HTML | ROUTE_FORM,
+     "Start a background export (form)"},
 
     /* Documents: filing receipt PDF, verification page, monthly report (module reports). */
     {"GET", "/api/v1/filings/{id}/receipt.pdf", reports_api_receipt, OFFICIALS | ROLE_OPERATOR, JSON,

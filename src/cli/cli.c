@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "db/db.h"
 #include "db/db_backup.h"
+#include "export/export.h"
 #include "http/http.h"
 #include "modules/reference/settings.h"
 
@@ -229,7 +230,9 @@ static int cmd_serve(int argc, char **argv)
     if (n) log_msg(LOG_INFO, "%d rule thresholds set from local settings", n);
     db_close(db);
     jobs_start(o.db);
+    export_worker_start(o.db);
     enum err e = server_run(&cfg);
+    export_worker_stop();
     jobs_stop();
     if (e == ERR_BAD_REQUEST) return bad("bad --listen address", cfg.listen);
     return e == OK ? 0 : 1;

@@ -331,3 +331,34 @@ void page_filing_versions(struct html *h, const struct filing_row *rows, int n, 
     }
     html_lit(h, "</tbody></table></div>\n");
 }
+
+/* Exports (src/export). */
+void page_export_link(struct html *h, const struct req *r, const char *api_path)
+{
+    struct buf b = BUF_INIT;
+    buf_printf(&b, "%s?format=xlsx", api_path);
+    for (int i = 0; i < r->nquery; i++) {
+        const char *k = r->query[i].key, *v = r->query[i].value;
+        if (strcmp(k, "page") == 0 || strcmp(k, "format") == 0 || !v || !*v) continue;
+        buf_add(&b, "&", 1);
+        for (int pass = 0; pass < 2; pass++) {
+            for (const unsigned char *p = (const unsigned char *)(pass ? v : k); *p; p++) {
+                if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+                    strchr("-_.~", *p))
+                    buf_add(&b, (const char *)p, 1);
+                else
+                    buf_printf(&b, "%%%02X", *p);
+            }
+            if (!pass) buf_add(&b, "=", 1);
+        }
+    }
+    html_lit(h, "<p class=\"export-links\"><a");
+    html_attr(h, "href", b.p);
+    html_lit(h, " download>导出 Excel</a> · <a");
+    buf_free(&b);
+    struct buf q = BUF_INIT;
+    buf_printf(&q, "/dash/exports?list=%s", api_path);
+    html_attr(h, "href", q.p);
+    buf_free(&q);
+    html_lit(h, ">后台导出</a></p>\n");
+}

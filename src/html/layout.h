@@ -53,5 +53,9 @@ void page_pager(struct html *h, const struct req *r, int64_t page, int64_t per_p
 /* A table of filing versions (newest first) with status, dates, violations, reason and number; link: each
  * version links to /dash/filings/{id}. today is the current CST day, for the 逾期 badge. */
 void page_filing_versions(struct html *h, const struct filing_row *rows, int n, bool link, int64_t today);
+/* Exports (src/export): a small "导出 Excel" link to api_path?format=xlsx carrying the page's current query
+ * values (except page) — the list as the page shows it, every page of it — and a "后台导出" link to
+ * /dash/exports?list=api_path. */
+void page_export_link(struct html *h, const struct req *r, const char *api_path);
 
 #endif

@@ -1,6 +1,7 @@
 /* The router: matches a request against the static route table, answers 404/405/401/403 itself, checks the
  * CSRF token on cookie-authenticated writes, and calls the handler. */
 #include "core/log.h"
+#include "export/export.h"
 #include "http/http.h"
 
 #include <microhttpd.h>
@@ -170,7 +171,8 @@ void router_dispatch(struct req *r, struct resp *out, unsigned *route_index)
         e = ERR_CSRF;
         goto fail;
     }
-    e = route->fn(r, out);
+    /* GET <list>?format=xlsx: the same handler, its rows as a workbook (src/export). */
+    e = export_wanted(r, route) ? export_sync(r, route, out) : route->fn(r, out);
     if (e == OK && out->status) return;
     if (e == OK) e = ERR_INTERNAL;
 fail:

@@ -270,6 +270,7 @@ enum err page_assessment(struct req *r, struct resp *out)
     html_lit(&h, "<h1>县（市、区）督导考核：");
     html_int(&h, year);
     html_lit(&h, " 年度</h1>\n");
+    page_export_link(&h, r, "/api/v1/assessment");
     year_form(&h, r, (int)year, frozen, nfrozen);
     html_lit(&h, "<p class=\"notice\">");
     if (is_frozen) {

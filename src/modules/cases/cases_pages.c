@@ -383,6 +383,7 @@ enum err page_dash_complaints(struct req *r, struct resp *out)
     if (e != OK) return e;
     struct html h = {.b = BUF_INIT};
     page_begin(&h, r, "投诉办理");
+    page_export_link(&h, r, "/api/v1/complaints");
     html_lit(&h, "<h1>投诉办理</h1>\n<form method=\"get\" action=\"/dash/complaints\" class=\"panel\">");
     status_select(&h, complaint_status_names, complaint_status_names_zh, f.status);
     html_lit(&h, "<p><input type=\"checkbox\" id=\"overdue\" name=\"overdue\" value=\"1\"");

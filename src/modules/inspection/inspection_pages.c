@@ -165,6 +165,7 @@ enum err page_inspections(struct req *r, struct resp *out)
 
     struct html h = {.b = BUF_INIT};
     page_begin(&h, r, "监督检查");
+    page_export_link(&h, r, "/api/v1/inspections");
     html_lit(&h, "<h1>监督检查</h1>\n<form class=\"panel\" method=\"get\" action=\"/dash/inspections\" "
                  "aria-label=\"筛选检查\">\n<div class=\"fields\">\n");
     enum_select(&h, "department", "部门", inspection_department_codes, department_names_zh, f.department,

@@ -102,6 +102,7 @@ enum err page_institutions(struct req *r, struct resp *out)
     struct html h = {.b = BUF_INIT};
     page_begin(&h, r, "机构");
     html_lit(&h, "<h1>托育机构</h1>\n");
+    page_export_link(&h, r, "/api/v1/institutions");
     list_form(&h, r, ds, nd, state, district, scope);
     if (only_unfiled) {
         html_lit(&h, "<p class=\"notice\">只显示登记超过 ");

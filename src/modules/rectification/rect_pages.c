@@ -426,6 +426,7 @@ enum err page_rect_list(struct req *r, struct resp *out)
 
     struct html h = {.b = BUF_INIT};
     page_begin(&h, r, "整改督办");
+    page_export_link(&h, r, "/api/v1/rectifications");
     html_lit(&h, "<h1>整改督办</h1>\n<p>逾期未整改：县级督办 <strong>");
     html_int(&h, county_level);
     html_lit(&h, "</strong> 件，市级督办 <strong>");
