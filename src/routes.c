@@ -500,6 +500,31 @@ const struct route routes[] = {
      ROUTE_HTML | ROUTE_FORM, "Freeze a year's scoreboard (form)"},
 
     /* Planning: residents and births, places needed and the gap, trends, dashboards (module planning). */
+    {"GET", "/api/v1/planning", planning_api_get, OFFICIALS, JSON,
+     "Planning table per district and for the city (?year=&district=): residents, needed, places, gap"},
+    {"PUT", "/api/v1/planning/population/{code}/{id}", planning_api_population_put,
+     ROLE_ADMIN | ROLE_CITY | ROLE_COUNTY, JSON, "Residents and births of a district and year"},
+    {"GET", "/api/v1/planning/trends", planning_api_trends, OFFICIALS, JSON,
+     "Monthly trends (?district=&months=): snapshots and the live month"},
+    {"GET", "/api/v1/planning/projection", planning_api_projection, OFFICIALS, JSON,
+     "Children under three projected from births (?district=)"},
+    {"POST", "/api/v1/planning/snapshots", planning_api_snapshot, ROLE_ADMIN | ROLE_CITY, JSON,
+     "Record this month's snapshot of every district"},
+    {"PUT", "/api/v1/planning/settings", planning_api_settings_put, ROLE_ADMIN | ROLE_CITY, JSON,
+     "Planning targets per 1,000 residents and their years"},
+    {"GET", "/dash/planning", page_planning, OFFICIALS, ROUTE_HTML, "Planning dashboard (city or county)"},
+    {"GET", "/dash/planning/population", page_planning_population, ROLE_ADMIN | ROLE_CITY | ROLE_COUNTY,
+     ROUTE_HTML, "Residents and births form"},
+    {"POST", "/dash/planning/population", page_planning_population_post, ROLE_ADMIN | ROLE_CITY | ROLE_COUNTY,
+     ROUTE_HTML | ROUTE_FORM, "Save residents and births"},
+    {"POST", "/dash/planning/settings", page_planning_settings_post, ROLE_ADMIN | ROLE_CITY,
+     ROUTE_HTML | ROUTE_FORM, "Save the planning targets"},
+    {"POST", "/dash/planning/snapshot", page_planning_snapshot_post, ROLE_ADMIN | ROLE_CITY,
+     ROUTE_HTML | ROUTE_FORM, "Record this month's snapshot"},
+    {"GET", "/dash/institutions/{id}/dashboard", page_inst_dashboard, OFFICIALS, ROUTE_HTML,
+     "An institution's dashboard: places, enrolment by class, vacancies, trend"},
+    {"GET", "/operator/dashboard", page_operator_dashboard, ROLE_OPERATOR, ROUTE_HTML,
+     "Operator: the institution's dashboard"},
 
     /* Parents' measured demand: applications, unmet needs, answers (module demand). */
 
