@@ -44,6 +44,8 @@ void page_begin(struct html *h, struct req *r, const char *title)
         nav_link(h, r, "/", "查找托育机构", false);
         nav_link(h, r, "/draws", "抽查公示", true);
         nav_link(h, r, "/complaints/new", "投诉", false);
+        nav_link(h, r, "/guidance", "育儿指导", true);
+        nav_link(h, r, "/apply", "申请托位", true);
         nav_link(h, r, "/open-data", "开放数据", false);
         nav_link(h, r, "/login", "登录", false);
     } else if (who->role & ROLES_OFFICIALS) {
@@ -61,6 +63,11 @@ void page_begin(struct html *h, struct req *r, const char *title)
         if (who->role != ROLE_COUNTY) nav_link(h, r, "/dash/meetings", "联席会议", true);
         nav_link(h, r, "/dash/support", "政策支持", true);
         nav_link(h, r, "/dash/assessment", "督导考核", true);
+        nav_link(h, r, "/dash/planning", "规划与统计", true);
+        nav_link(h, r, "/dash/demand", "托育需求", true);
+        nav_link(h, r, "/dash/guidance", "家庭指导", true);
+        nav_link(h, r, "/dash/reports", "月报", true);
+        nav_link(h, r, "/dash/exports", "导出", true);
         if (who->role & (ROLE_ADMIN | ROLE_CITY | ROLE_COUNTY))
             nav_link(h, r, "/dash/bans", "禁入名单", true);
         if (who->role == ROLE_ADMIN) nav_link(h, r, "/dash/users", "账号", true);
@@ -73,6 +80,8 @@ void page_begin(struct html *h, struct req *r, const char *title)
         nav_link(h, r, "/dash/rectifications", "整改", true);
     } else if (who->role == ROLE_OPERATOR) {
         nav_link(h, r, "/operator", "我的机构", false);
+        nav_link(h, r, "/operator/dashboard", "机构概况", true);
+        nav_link(h, r, "/operator/applications", "托位申请", true);
         nav_link(h, r, "/operator/people", "班级与人员", true);
         nav_link(h, r, "/operator/rectifications", "整改", true);
         nav_link(h, r, "/operator/incidents", "安全事件", true);

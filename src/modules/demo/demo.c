@@ -21,6 +21,9 @@
 #include "modules/quality/quality.h"
 #include "modules/rectification/rectification.h"
 #include "modules/support/support.h"
+#include "modules/demand/demand.h"
+#include "modules/guidance/guidance.h"
+#include "modules/planning/planning.h"
 #include "modules/registration/registration.h"
 
 #include <stdio.h>
@@ -495,6 +498,11 @@ int demo_load(struct db *db)
         {"meetings, resolutions, notices", meeting_demo_load},
         {"subsidies, policy promises, demonstration institutions", support_demo_load},
         {"county assessment", assessment_demo_load},
+        /* Planning and the families: residents, births and monthly trends; guidance events; parents'
+         * applications and unmet needs (after the communities they name). */
+        {"residents, births and monthly trends", planning_demo_load},
+        {"family guidance: experts, events, articles", guidance_demo_load},
+        {"parents' applications and unmet needs", demand_demo_load},
     };
     /* Bulk mode again: hundreds of small transactions need not each wait for the disk (a demo that fails
      * half-way is simply loaded again into a fresh database). */
@@ -507,7 +515,8 @@ int demo_load(struct db *db)
     db_bulk_mode(db, false);
     if (rc == 0)
         printf("supervision: inspections, findings, rectification, complaints, ratings loaded\n"
-               "joint meeting: task reports, meetings, resolutions, notices, subsidies, scoreboard loaded\n");
+               "joint meeting: task reports, meetings, resolutions, notices, subsidies, scoreboard loaded\n"
+               "planning and families: population, trends, guidance, applications loaded\n");
     arena_free(&a);
     return rc;
 }
