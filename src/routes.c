@@ -504,6 +504,36 @@ const struct route routes[] = {
     /* Parents' measured demand: applications, unmet needs, answers (module demand). */
 
     /* Facilities: communities, residential projects, mother-and-baby rooms (module facilities). */
+    {"GET", "/api/v1/communities", facilities_api_community_list, OFFICIALS, JSON,
+     "Communities (社区/村) with urban/rural and whether they have a childcare facility"},
+    {"POST", "/api/v1/communities", facilities_api_community_create, FACILITIES_WRITERS, JSON,
+     "Register a community"},
+    {"PATCH", "/api/v1/communities/{id}", facilities_api_community_patch, FACILITIES_WRITERS,
+     JSON, "Update a community (version check)"},
+    {"GET", "/api/v1/residential-projects", facilities_api_project_list, OFFICIALS, JSON,
+     "New residential projects and their childcare facility (?late=1)"},
+    {"POST", "/api/v1/residential-projects", facilities_api_project_create, FACILITIES_WRITERS,
+     JSON, "Register a new residential project (planned)"},
+    {"GET", "/api/v1/residential-projects/{id}", facilities_api_project_get, OFFICIALS, JSON,
+     "One residential project"},
+    {"PATCH", "/api/v1/residential-projects/{id}", facilities_api_project_patch, FACILITIES_WRITERS, JSON,
+     "Edit a residential project's details (version check)"},
+    {"POST", "/api/v1/residential-projects/{id}/status", facilities_api_project_status,
+     FACILITIES_WRITERS, JSON, "Move a project: built, accepted, handed over"},
+    {"GET", "/api/v1/mother-baby-rooms", facilities_api_room_list, OFFICIALS | ROLE_UNIT, JSON,
+     "Mother-and-baby rooms (母婴室)"},
+    {"POST", "/api/v1/mother-baby-rooms", facilities_api_room_create, FACILITIES_WRITERS | ROLE_UNIT,
+     JSON, "Register a mother-and-baby room"},
+    {"PATCH", "/api/v1/mother-baby-rooms/{id}", facilities_api_room_patch,
+     FACILITIES_WRITERS | ROLE_UNIT, JSON, "Update a mother-and-baby room (version check)"},
+    {"GET", "/api/v1/facilities/coverage", facilities_api_coverage, OFFICIALS, JSON,
+     "Facility coverage of communities, projects and rooms per district"},
+    {"GET", "/dash/facilities", page_facilities_dash, OFFICIALS, ROUTE_HTML,
+     "Facilities: coverage per district, late projects, registers with forms"},
+    {"POST", "/dash/facilities/{code}", page_facilities_dash_post, FACILITIES_WRITERS,
+     ROUTE_HTML | ROUTE_FORM, "Facilities forms"},
+    {"GET", "/mother-baby-rooms", page_mother_baby_rooms, 0, ROUTE_PUBLIC | ROUTE_HTML,
+     "Portal: open mother-and-baby rooms"},
 
     /* Family guidance: experts, events and sign-ups, articles (module guidance). */
 
