@@ -46,6 +46,7 @@ void page_begin(struct html *h, struct req *r, const char *title)
         nav_link(h, r, "/complaints/new", "投诉", false);
         nav_link(h, r, "/guidance", "育儿指导", true);
         nav_link(h, r, "/apply", "申请托位", true);
+        nav_link(h, r, "/mother-baby-rooms", "母婴室", false);
         nav_link(h, r, "/open-data", "开放数据", false);
         nav_link(h, r, "/login", "登录", false);
     } else if (who->role & ROLES_OFFICIALS) {
@@ -65,6 +66,7 @@ void page_begin(struct html *h, struct req *r, const char *title)
         nav_link(h, r, "/dash/assessment", "督导考核", true);
         nav_link(h, r, "/dash/planning", "规划与统计", true);
         nav_link(h, r, "/dash/demand", "托育需求", true);
+        nav_link(h, r, "/dash/facilities", "设施", true);
         nav_link(h, r, "/dash/guidance", "家庭指导", true);
         nav_link(h, r, "/dash/reports", "月报", true);
         nav_link(h, r, "/dash/exports", "导出", true);

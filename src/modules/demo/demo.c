@@ -22,6 +22,7 @@
 #include "modules/rectification/rectification.h"
 #include "modules/support/support.h"
 #include "modules/demand/demand.h"
+#include "modules/facilities/facilities.h"
 #include "modules/guidance/guidance.h"
 #include "modules/planning/planning.h"
 #include "modules/registration/registration.h"
@@ -501,6 +502,7 @@ int demo_load(struct db *db)
         /* Planning and the families: residents, births and monthly trends; guidance events; parents'
          * applications and unmet needs (after the communities they name). */
         {"residents, births and monthly trends", planning_demo_load},
+        {"communities, residential projects, mother-and-baby rooms", facilities_demo_load},
         {"family guidance: experts, events, articles", guidance_demo_load},
         {"parents' applications and unmet needs", demand_demo_load},
     };
