@@ -25,6 +25,7 @@
 #include "modules/support/support.h"
 #include "export/export.h"
 #include "modules/demand/demand.h"
+#include "modules/exchange/exchange.h"
 #include "modules/facilities/facilities.h"
 #include "modules/guidance/guidance.h"
 #include "modules/planning/planning.h"
@@ -303,7 +304,8 @@ const struct route routes[] = {
      "Accept or return an annual review"},
     {"POST", "/api/v1/institutions/{id}/changes", change_api_request, ROLE_OPERATOR, JSON,
      "Request an information change (信息变更)"},
-    {"GET", "/api/v1/changes", change_api_list, OFFICIALS | ROLE_OPERATOR, JSON, "Information changes"},
+    {"GET", "/api/v1/changes", changes_api_dispatch, OFFICIALS | ROLE_OPERATOR | ROLE_REGISTRAR, JSON,
+     "Information changes; with ?since=SEQ the change feed of institution events (module exchange)"},
     {"GET", "/api/v1/changes/{id}", change_api_get, OFFICIALS | ROLE_OPERATOR, JSON,
      "One information change"},
     {"POST", "/api/v1/changes/{id}/decision", change_api_decide, ROLE_COUNTY, JSON,
@@ -573,24 +575,24 @@ const struct route routes[] = {
      "Communities (社区/村) with urban/rural and whether they have a childcare facility"},
     {"POST", "/api/v1/communities", facilities_api_community_create, FACILITIES_WRITERS, JSON,
      "Register a community"},
-    {"PATCH", "/api/v1/communities/{id}", facilities_api_community_patch, FACILITIES_WRITERS,
-     JSON, "Update a community (version check)"},
+    {"PATCH", "/api/v1/communities/{id}", facilities_api_community_patch, FACILITIES_WRITERS, JSON,
+     "Update a community (version check)"},
     {"GET", "/api/v1/residential-projects", facilities_api_project_list, OFFICIALS, JSON,
      "New residential projects and their childcare facility (?late=1)"},
-    {"POST", "/api/v1/residential-projects", facilities_api_project_create, FACILITIES_WRITERS,
-     JSON, "Register a new residential project (planned)"},
+    {"POST", "/api/v1/residential-projects", facilities_api_project_create, FACILITIES_WRITERS, JSON,
+     "Register a new residential project (planned)"},
     {"GET", "/api/v1/residential-projects/{id}", facilities_api_project_get, OFFICIALS, JSON,
      "One residential project"},
     {"PATCH", "/api/v1/residential-projects/{id}", facilities_api_project_patch, FACILITIES_WRITERS, JSON,
      "Edit a residential project's details (version check)"},
-    {"POST", "/api/v1/residential-projects/{id}/status", facilities_api_project_status,
-     FACILITIES_WRITERS, JSON, "Move a project: built, accepted, handed over"},
+    {"POST", "/api/v1/residential-projects/{id}/status", facilities_api_project_status, FACILITIES_WRITERS,
+     JSON, "Move a project: built, accepted, handed over"},
     {"GET", "/api/v1/mother-baby-rooms", facilities_api_room_list, OFFICIALS | ROLE_UNIT, JSON,
      "Mother-and-baby rooms (母婴室)"},
-    {"POST", "/api/v1/mother-baby-rooms", facilities_api_room_create, FACILITIES_WRITERS | ROLE_UNIT,
-     JSON, "Register a mother-and-baby room"},
-    {"PATCH", "/api/v1/mother-baby-rooms/{id}", facilities_api_room_patch,
-     FACILITIES_WRITERS | ROLE_UNIT, JSON, "Update a mother-and-baby room (version check)"},
+    {"POST", "/api/v1/mother-baby-rooms", facilities_api_room_create, FACILITIES_WRITERS | ROLE_UNIT, JSON,
+     "Register a mother-and-baby room"},
+    {"PATCH", "/api/v1/mother-baby-rooms/{id}", facilities_api_room_patch, FACILITIES_WRITERS | ROLE_UNIT,
+     JSON, "Update a mother-and-baby room (version check)"},
     {"GET", "/api/v1/facilities/coverage", facilities_api_coverage, OFFICIALS, JSON,
      "Facility coverage of communities, projects and rooms per district"},
     {"GET", "/dash/facilities", page_facilities_dash, OFFICIALS, ROUTE_HTML,
@@ -663,7 +665,8 @@ const struct route routes[] = {
      "One of my exports: status, rows_done, rows_total, progress"},
     {"GET", "/api/v1/exports/{id}/file", export_api_file, EXPORT_ROLES, JSON,
      "Download a finished export (owner only; 409 until done)"},
-    {"GET", "/dash/exports", export_page, EXPORT_ROLES, ROUTE_HTML, "Exports: start one, progress, downloads"},
+    {"GET", "/dash/exports", export_page, EXPORT_ROLES, ROUTE_HTML,
+     "Exports: start one, progress, downloads"},
     {"POST", "/dash/exports", export_page_post, EXPORT_ROLES, ROUTE_HTML | ROUTE_FORM,
      "Start a background export (form)"},
 
@@ -675,6 +678,21 @@ const struct route routes[] = {
     {"GET", "/verify/{code}", page_verify, 0, ROUTE_PUBLIC | ROUTE_HTML,
      "Public: verify a filing receipt by the code of its QR (404 page for an unknown or forged code)"},
     {"GET", "/dash/reports", page_reports, OFFICIALS, ROUTE_HTML, "Officials: the last 12 monthly reports"},
+
+    /* Data exchange: the change feed and the outbox (module exchange). */
+    {"GET", "/api/v1/outbox/receivers", outbox_api_receivers, ROLE_ADMIN | ROLE_AUDITOR, JSON,
+     "Outbox receivers with their delivery counts"},
+    {"POST", "/api/v1/outbox/receivers", outbox_api_receiver_create, ROLE_ADMIN, JSON,
+     "Add a receiver (the signing secret is returned once)"},
+    {"PATCH", "/api/v1/outbox/receivers/{id}", outbox_api_receiver_patch, ROLE_ADMIN, JSON,
+     "Change a receiver's address, events, authority, state; rotate its secret"},
+    {"POST", "/api/v1/outbox/receivers/{id}/replay", outbox_api_replay, ROLE_ADMIN, JSON,
+     "Put a receiver's dead deliveries back in the queue (?seq: one)"},
+    {"GET", "/api/v1/outbox/deliveries", outbox_api_deliveries, ROLE_ADMIN | ROLE_AUDITOR, JSON,
+     "Deliveries by receiver and status (pending, delivered, dead)"},
+    {"GET", "/dash/outbox", page_outbox, ROLE_ADMIN, ROUTE_HTML, "Outbox: receivers, dead letters"},
+    {"POST", "/dash/outbox", page_outbox_post, ROLE_ADMIN, ROUTE_HTML | ROUTE_FORM,
+     "Outbox: add a receiver or replay dead letters (form)"},
 
     /* Onboarding of existing institutions from CSV / JSON Lines (module imports, onboard.c). */
 

@@ -10,6 +10,7 @@
 #include "db/db.h"
 #include "db/db_backup.h"
 #include "export/export.h"
+#include "modules/exchange/exchange.h"
 #include "http/http.h"
 #include "modules/reference/settings.h"
 
@@ -231,7 +232,9 @@ static int cmd_serve(int argc, char **argv)
     db_close(db);
     jobs_start(o.db);
     export_worker_start(o.db);
+    outbox_start(o.db);
     enum err e = server_run(&cfg);
+    outbox_stop();
     export_worker_stop();
     jobs_stop();
     if (e == ERR_BAD_REQUEST) return bad("bad --listen address", cfg.listen);

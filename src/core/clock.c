@@ -11,6 +11,13 @@ int64_t clock_now(void)
     return (int64_t)time(NULL);
 }
 
+int64_t clock_real_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int64_t clock_day_of(int64_t t)
 {
     int64_t s = t + 8 * 3600;

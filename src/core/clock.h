@@ -7,6 +7,8 @@
 
 /* Seconds since the epoch. Tests may pin it with the environment variable TUOYU_FAKE_NOW (seconds). */
 int64_t clock_now(void);
+/* Real wall-clock milliseconds since the epoch, never pinned by TUOYU_FAKE_NOW: retry delays and timeouts. */
+int64_t clock_real_ms(void);
 /* The CST calendar day of a time. */
 int64_t clock_day_of(int64_t t);
 /* The first second (epoch) of CST day d: clock_day_of(clock_day_start(d)) == d. */

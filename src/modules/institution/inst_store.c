@@ -2,6 +2,7 @@
 #include "auth/auth.h"
 #include "core/clock.h"
 #include "modules/compliance/compliance.h"
+#include "modules/exchange/exchange.h"
 #include "modules/filing/filing.h"
 #include "modules/institution/inst.h"
 
@@ -189,10 +190,12 @@ enum err inst_history_add(struct db *db, int64_t id, const char *actor, const ch
 {
     struct db_val v[] = {DBV_INT(id), DBV_INT(clock_now()), DBV_TEXT(actor), DBV_TEXT(action),
                          DBV_TEXT(changes)};
-    return db_exec(db,
-                   "INSERT INTO institution_history (institution_id, at, actor, action, changes) "
-                   "VALUES ($1, $2, $3, $4, $5)",
-                   v, DB_NPARAMS(v));
+    enum err e = db_exec(db,
+                         "INSERT INTO institution_history (institution_id, at, actor, action, changes) "
+                         "VALUES ($1, $2, $3, $4, $5)",
+                         v, DB_NPARAMS(v));
+    /* The same entry goes to the change feed and the outbox, in this transaction. */
+    return e == OK ? feed_emit(db, id, action, changes) : e;
 }
 
 enum err inst_counts(struct db *db, struct arena *a, const char *district, struct inst_count **rows, int *n)
