@@ -695,6 +695,14 @@ const struct route routes[] = {
      "Outbox: add a receiver or replay dead letters (form)"},
 
     /* Onboarding of existing institutions from CSV / JSON Lines (module imports, onboard.c). */
+    {"POST", "/api/v1/imports/institutions", onboard_api_import, ROLE_ADMIN | ROLE_CITY | ROLE_COUNTY,
+     ROUTE_UPLOAD, "Import existing institutions (and earlier filings) from CSV or JSON Lines; ?dry_run=1"},
+    {"GET", "/api/v1/imports/institutions", onboard_api_batches, ROLE_ADMIN | ROLE_CITY | ROLE_COUNTY, 0,
+     "The latest institution import batches"},
+    {"GET", "/dash/imports/institutions", onboard_page, ROLE_ADMIN | ROLE_CITY | ROLE_COUNTY, ROUTE_HTML,
+     "Officials: upload form for importing institutions, and the latest batches"},
+    {"POST", "/dash/imports/institutions", onboard_page_post, ROLE_ADMIN | ROLE_CITY | ROLE_COUNTY,
+     ROUTE_HTML | ROUTE_FORM | ROUTE_UPLOAD, "Officials: import institutions from an uploaded file"},
 
     /* Public portal API. */
     {"GET", "/api/v1/public/institutions", public_api_search, 0, ROUTE_PUBLIC, "Search filed institutions"},

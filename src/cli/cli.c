@@ -3,6 +3,7 @@
 #include "auth/auth.h"
 #include "auth/pii.h"
 #include "modules/cases/cases.h"
+#include "modules/imports/imports.h"
 #include "modules/compliance/compliance.h"
 #include "modules/people/bans.h"
 #include "core/arena.h"
@@ -39,6 +40,8 @@ static const char usage[] =
     "  tuoyu compliance run --db DB                    re-evaluate every institution's compliance now\n"
     "  tuoyu copy   --from DB --to DB                  copy everything into an empty database and verify it\n"
     "  tuoyu backup --db DB --out FILE                 consistent online backup of a SQLite database\n"
+    "  tuoyu import institutions --db DB --file F [--dry-run] [--format csv|jsonl]\n"
+    "                                                  onboard existing institutions (exit 1 on bad rows)\n"
     "DB is a SQLite file path or a postgresql://user@host:port/dbname URL.\n";
 
 static int bad(const char *msg, const char *arg)
@@ -430,5 +433,7 @@ int cli_main(int argc, char **argv)
     if (strcmp(cmd, "compliance") == 0 && strcmp(sub, "run") == 0)
         return cmd_compliance_run(argc - 3, argv + 3);
     if (strcmp(cmd, "audit") == 0 && strcmp(sub, "verify") == 0) return cmd_audit_verify(argc - 3, argv + 3);
+    if (strcmp(cmd, "import") == 0 && strcmp(sub, "institutions") == 0)
+        return onboard_cli(argc - 3, argv + 3);
     return bad("unknown command", cmd);
 }

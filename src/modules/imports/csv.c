@@ -71,23 +71,28 @@ static char *gb18030_to_utf8(const char *in, size_t n, struct arena *a, size_t *
 struct rows_acc {
     char ***rows;
     int *nfields;
+    int *line;
     int n, cap;
 };
 
-static void rows_push(struct rows_acc *acc, struct arena *a, char **fields, int nf)
+static void rows_push(struct rows_acc *acc, struct arena *a, char **fields, int nf, int line)
 {
     if (acc->n == acc->cap) {
         int cap = acc->cap ? acc->cap * 2 : 64;
         char ***rows = arena_alloc(a, (size_t)cap * sizeof *rows);
         int *nfields = arena_alloc(a, (size_t)cap * sizeof *nfields);
+        int *lines = arena_alloc(a, (size_t)cap * sizeof *lines);
         if (acc->n) {
             memcpy(rows, acc->rows, (size_t)acc->n * sizeof *rows);
             memcpy(nfields, acc->nfields, (size_t)acc->n * sizeof *nfields);
+            memcpy(lines, acc->line, (size_t)acc->n * sizeof *lines);
         }
         acc->rows = rows;
         acc->nfields = nfields;
+        acc->line = lines;
         acc->cap = cap;
     }
+    acc->line[acc->n] = line;
     char **copy = arena_alloc(a, (size_t)nf * sizeof *copy);
     memcpy(copy, fields, (size_t)nf * sizeof *copy);
     acc->rows[acc->n] = copy;
@@ -101,7 +106,12 @@ static bool parse_rfc4180(const char *text, size_t n, struct arena *a, struct ro
     const char *p = text, *end = text + n;
     char *fields[CSV_MAX_FIELDS];
     char field[CSV_MAX_FIELD + 1];
+    /* Physical line of the record start (1-based): line breaks (CRLF, LF, lone CR) between lp and p. */
+    const char *lp = text;
+    int line = 1;
     while (p < end) {
+        for (; lp < p; lp++)
+            if (*lp == '\n' || (*lp == '\r' && (lp + 1 == end || lp[1] != '\n'))) line++;
         int nf = 0;
         for (;;) {
             size_t len = 0;
@@ -159,7 +169,7 @@ static bool parse_rfc4180(const char *text, size_t n, struct arena *a, struct ro
             *why = "数据行超过 100000 行，请分成几个文件导入";
             return false;
         }
-        rows_push(acc, a, fields, nf);
+        rows_push(acc, a, fields, nf, line);
     }
     /* Blank lines at the end (a final line break, or a few more) are not records. */
     while (acc->n > 0 && acc->nfields[acc->n - 1] == 1 && acc->rows[acc->n - 1][0][0] == 0)
@@ -192,7 +202,9 @@ bool csv_parse(const char *bytes, size_t len, struct arena *a, struct csv *out, 
     }
     const char *text = bytes;
     size_t n = len;
+    out->encoding = "utf-8";
     if (!utf8_valid((const unsigned char *)bytes, len)) {
+        out->encoding = "gbk";
         text = gb18030_to_utf8(bytes, len, a, &n);
         if (!text) {
             *why = "文件编码无法识别：既不是 UTF-8，也不是 GBK/GB18030";
@@ -203,6 +215,7 @@ bool csv_parse(const char *bytes, size_t len, struct arena *a, struct csv *out, 
     bool ok = parse_rfc4180(text, n, a, &acc, why);
     out->rows = acc.rows;
     out->nfields = acc.nfields;
+    out->line = acc.line;
     out->nrows = acc.n;
     return ok;
 }
