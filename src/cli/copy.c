@@ -189,6 +189,75 @@ static const struct table {
      "iiittititittiiiii", "id"},
     {"assessment_settings", "year, indicator, weight, target, updated_at, updated_by", "itirii", NULL},
     {"assessment_snapshots", "year, scoreboard, frozen_at, frozen_by", "itii", NULL},
+    /* Planning, facilities, demand, guidance, exports (issue 7); the change feed, outbox, onboarding (issue
+       8). */
+    {"district_population",
+     "id, district_code, year, residents, births, source, updated_by, created_at, updated_at, version",
+     "itiiitiiii", "id"},
+    {"planning_snapshots",
+     "id, month, district_code, filed_institutions, places, inclusive_places, enrolled, vacancies, "
+     "created_at",
+     "ittiiiiii", "id"},
+    {"communities",
+     "id, district_code, code, name, street, kind, urban, has_facility, facility_note, version, created_at, "
+     "updated_at",
+     "itttttiitiii", "id"},
+    {"residential_projects",
+     "id, district_code, community_id, name, developer, homes, facility_area_m2, facility_form, status, "
+     "handed_to, housing_delivery_day, built_day, accepted_day, handed_over_day, note, version, created_at, "
+     "updated_at",
+     "itittiitttiiiitiii", "id"},
+    {"mother_baby_rooms",
+     "id, district_code, name, organisation, place_kind, address, area_m2, status, promoted_by, opened_day, "
+     "note, version, created_at, updated_at",
+     "itttttittitiii", "id"},
+    {"demand_applications",
+     "id, ref, lookup_hash, district_code, birth_month, service_type, start_month, guardian_name_enc, "
+     "guardian_phone_enc, guardian_phone_hash, guardian_phone_masked, created_at, withdrawn_at",
+     "ittttttbbttii", "id"},
+    {"demand_choices",
+     "id, application_id, institution_id, rank, status, waitlist_position, answered_at, answered_by, note, "
+     "version, created_at, updated_at",
+     "iiiitiiitiii", "id"},
+    {"demand_needs",
+     "id, ref, community_id, district_code, birth_month, service_type, start_month, guardian_name_enc, "
+     "guardian_phone_enc, guardian_phone_hash, guardian_phone_masked, created_at, closed_at",
+     "itittttbbttii", "id"},
+    {"demand_rate", "id, ip_hash, at, created_at", "itii", "id"},
+    {"guidance_experts",
+     "id, name, title, organisation, speciality, district_code, added_by_unit, active, created_by, version, "
+     "created_at, updated_at",
+     "ittttttiiiii", "id"},
+    {"guidance_events",
+     "id, title, kind, venue_kind, venue, district_code, institution_id, starts_at, ends_at, capacity, "
+     "expert_id, status, description, attended, created_by, version, created_at, updated_at",
+     "itttttiiiiittiiiii", "id"},
+    {"guidance_signups",
+     "id, event_id, ref_code, guardian_name_enc, guardian_phone_enc, name_masked, phone_masked, phone_hash, "
+     "children, child_age_band, ip_hash, created_at, cancelled_at",
+     "iitbbtttittii", "id"},
+    {"guidance_articles",
+     "id, title, summary, body, author_unit, status, published_at, created_by, version, created_at, "
+     "updated_at",
+     "itttttiiiii", "id"},
+    {"export_jobs",
+     "id, user_id, route, path, query, format, status, rows_done, rows_total, file, filename, error, "
+     "created_at, started_at, finished_at, expires_at",
+     "iitttttiibttiiii", "id"},
+    {"change_events", "id, seq, at, institution_id, district_code, authority, action, institution, changes",
+     "iiiittttt", "id"},
+    {"change_sequence", "id, last_seq", "ii", NULL},
+    {"outbox_receivers",
+     "id, name, url, actions, authority, secret_enc, active, from_seq, version, created_at, updated_at",
+     "ittttbiiiii", "id"},
+    {"outbox_deliveries",
+     "receiver_id, seq, institution_id, status, attempts, next_at_ms, last_status, last_error, delivered_at, "
+     "created_at",
+     "iiitiiitii", NULL},
+    {"import_batches",
+     "id, sha256, format, encoding, row_count, created, updated, unchanged, filings, by_user, by_name, at, "
+     "created_at",
+     "itttiiiiiitii", "id"},
 };
 #define NTABLES (sizeof tables / sizeof tables[0])
 
@@ -278,6 +347,7 @@ static enum err copy_tx(struct db *to, void *p)
     if (e == OK) e = db_exec(to, "DELETE FROM departments", NULL, 0);
     if (e == OK) e = db_exec(to, "DELETE FROM districts", NULL, 0);
     if (e == OK) e = db_exec(to, "DELETE FROM audit_head", NULL, 0);
+    if (e == OK) e = db_exec(to, "DELETE FROM change_sequence", NULL, 0);
     for (size_t i = 0; e == OK && i < NTABLES; i++) {
         c->copied[i] = 0;
         e = copy_table(c->from, to, &tables[i], &c->copied[i]);
