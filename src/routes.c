@@ -673,7 +673,7 @@ const struct route routes[] = {
     /* Documents: filing receipt PDF, verification page, monthly report (module reports). */
     {"GET", "/api/v1/filings/{id}/receipt.pdf", reports_api_receipt, OFFICIALS | ROLE_OPERATOR, JSON,
      "The filing receipt (备案回执) of an approved filing as PDF with a QR code to its verification page"},
-    {"GET", "/api/v1/reports/monthly", reports_api_monthly, OFFICIALS, JSON,
+    {"GET", "/api/v1/reports/monthly", reports_api_monthly, OFFICIALS, ROUTE_OWN_FORMAT,
      "Monthly report (?month=YYYY-MM&format=pdf|xlsx): the city, or a county official's own district"},
     {"GET", "/verify/{code}", page_verify, 0, ROUTE_PUBLIC | ROUTE_HTML,
      "Public: verify a filing receipt by the code of its QR (404 page for an unknown or forged code)"},

@@ -152,7 +152,7 @@ enum err export_send(struct req *r, struct resp *out, const char *ascii, const c
 bool export_wanted(const struct req *r, const struct route *route)
 {
     const char *f = req_query(r, "format");
-    return f && strcmp(f, "xlsx") == 0 && !(route->flags & ROUTE_HTML) &&
+    return f && strcmp(f, "xlsx") == 0 && !(route->flags & (ROUTE_HTML | ROUTE_OWN_FORMAT)) &&
            (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0);
 }
 

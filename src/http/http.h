@@ -73,6 +73,7 @@ enum route_flags {
     ROUTE_FORM = 1u << 3,              /* urlencoded form body (CSRF checked for cookie sessions); with
                                           ROUTE_UPLOAD also multipart/form-data up to 10 MiB */
     ROUTE_LOOPBACK_OR_ADMIN = 1u << 4, /* /metrics: loopback clients or an admin */
+    ROUTE_OWN_FORMAT = 1u << 5,        /* the handler reads ?format= itself (documents): no XLSX export hook */
 };
 
 struct route {
