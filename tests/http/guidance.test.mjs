@@ -272,6 +272,16 @@ describe('families reached', () => {
     assert.equal(r.json.total.families, now['420303']);
     expectError(await srv.get('/api/v1/guidance/reach?year=abc', { as: 'city' }), 422, 'validation_failed');
     expectError(await srv.get('/api/v1/guidance/reach', { as: zwOperatorless() }), 403, 'forbidden');
+
+    // The county scoreboard carries the same count per 1,000 residents, with weight 0 until the city sets one.
+    r = await srv.get(`/api/v1/assessment?year=${year}`, { as: 'city' });
+    expectStatus(r, 200);
+    const zw = r.json.districts.find((x) => x.district_code === '420303');
+    const cell = zw.indicators.guidance_reach;
+    assert.equal(cell.numerator, now['420303']);
+    assert.equal(cell.denominator, 431859);
+    assert.equal(cell.weight, 0);
+    assert.ok(Math.abs(cell.value - (now['420303'] * 1000) / 431859) < 1e-3, JSON.stringify(cell));
   });
 });
 

@@ -27,6 +27,8 @@ enum asm_indicator {
     AI_COMPLAINTS,    /* complaints due in the year answered by the end of their due day / due in the year */
     AI_DEMONSTRATION, /* demonstration institutions in force at the end of the year (target: at least 1) */
     AI_TASKS,         /* accepted task reports + resolutions done on time / reports + resolutions due */
+    AI_GUIDANCE, /* families reached by guidance events done in the year per 1,000 residents (weight 0 until
+                    the city gives it one) */
     AI__COUNT
 };
 

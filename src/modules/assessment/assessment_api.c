@@ -177,7 +177,8 @@ enum err assessment_api_weights(struct req *r, struct resp *out)
             asm_weights_check(in.w, in.wgiven, &r->fe);
         } else {
             for (int i = 0; i < AI__COUNT; i++)
-                if (!in.wgiven[i]) fe_addf(&r->fe, "weights", "缺少指标 %s 的权重", asm_rules[i].code);
+                if (!in.wgiven[i] && asm_rules[i].default_weight != 0)
+                    fe_addf(&r->fe, "weights", "缺少指标 %s 的权重", asm_rules[i].code);
         }
     }
     if (r->fe.n) return ERR_VALIDATION;

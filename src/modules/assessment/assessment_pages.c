@@ -42,6 +42,8 @@ static const char *records_href(struct arena *a, int ind, const char *district, 
                             district, year, year);
     case AI_RECTIFICATION:
         return arena_printf(a, "/dash/rectifications?district=%s", district);
+    case AI_GUIDANCE:
+        return arena_printf(a, "/dash/guidance?year=%d", year);
     default:
         return jstr(cell, "records");
     }
@@ -51,7 +53,7 @@ static const char *records_href(struct arena *a, int ind, const char *district, 
  * as an integer. */
 static void value_text(struct html *h, int ind, double v)
 {
-    if (ind == AI_PLACES) {
+    if (ind == AI_PLACES || ind == AI_GUIDANCE) {
         page_decimal(h, v, 2);
     } else if (ind == AI_DEMONSTRATION) {
         page_decimal(h, v, 0);

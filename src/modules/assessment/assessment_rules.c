@@ -37,6 +37,11 @@ const struct asm_rule asm_rules[AI__COUNT] = {
          "本地设置"},
     [AI_TASKS] = {"task_progress", "任务与议定事项完成率", "", 1.0, 10, 1.0,
                   "本地设置（实施方案 三(一) 纳入目标责任考核；联席会议议定事项按期办结）", "本地设置"},
+    [AI_GUIDANCE] =
+        {"guidance_reach", "家庭科学育儿指导覆盖", "户/千人", 2.0, 0, 1000.0,
+         "本地设置（实施方案 二(一)3 加强对婴幼儿家庭的科学照护指导；一 “到2021年底之前，各县市区普遍"
+         "开展家庭科学育儿指导”；方案未定数量）",
+         "默认不计分（权重 0），由市卫健委按年度设定"},
 };
 
 int asm_indicator_from_code(const char *code)
@@ -80,7 +85,9 @@ bool asm_weights_check(const int64_t w[AI__COUNT], const bool given[AI__COUNT], 
     for (int i = 0; i < AI__COUNT; i++) {
         char field[64];
         snprintf(field, sizeof field, "weights.%s", asm_rules[i].code);
-        if (!given[i]) {
+        if (!given[i] && asm_rules[i].default_weight == 0) {
+            continue; /* an indicator that does not count by default may be left out: weight 0 */
+        } else if (!given[i]) {
             fe_add(fe, field, "缺少该指标的权重");
             all = false;
         } else if (w[i] < 0 || w[i] > 100) {
@@ -162,6 +169,8 @@ const char *asm_records_url(struct arena *a, int ind, const char *district, cons
         return arena_printf(a, "/api/v1/demonstrations?district=%s&status=designated", district);
     case AI_TASKS:
         return unit ? arena_printf(a, "/api/v1/task-reports?unit=%s", unit) : NULL;
+    case AI_GUIDANCE:
+        return arena_printf(a, "/api/v1/guidance/reach?year=%d", year);
     default:
         return NULL;
     }

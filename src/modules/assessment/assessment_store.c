@@ -1,6 +1,8 @@
 /* The county assessment's SQL: the raw numbers of every indicator per district (one grouped query per
  * source), the per-year settings and the frozen snapshots. Scores are computed in assessment_rules.c. */
 #include "modules/assessment/assessment.h"
+#include "modules/guidance/guidance.h"
+#include "modules/planning/planning.h"
 #include "modules/institution/inst.h"
 #include "modules/support/support.h"
 
@@ -225,6 +227,11 @@ static enum err raw_numbers(struct db *db, struct asm_board *b)
         if (e != OK) return e;
         b->rows[k].c[AI_DEMONSTRATION].num = n;
         b->rows[k].c[AI_DEMONSTRATION].den = 1;
+        /* Families reached by family guidance, per 1,000 of the same residents as the places. */
+        e = guidance_families_reached(db, b->rows[k].district_code, b->year, &n);
+        if (e != OK) return e;
+        b->rows[k].c[AI_GUIDANCE].num = n;
+        b->rows[k].c[AI_GUIDANCE].den = b->rows[k].c[AI_PLACES].den;
     }
     return OK;
 }
@@ -245,9 +252,13 @@ enum err asm_board_load(struct db *db, struct arena *a, int year, struct asm_boa
     for (int k = 0; k < nd; k++) {
         out->rows[k].district_code = ds[k].code;
         out->rows[k].district_name = ds[k].name;
-        out->rows[k].population = ds[k].population;
+        /* The residents of the year as planning records them (the latest earlier year's, else the census). */
+        int64_t residents = 0;
+        e = planning_needed(db, ds[k].code, year, &residents, NULL, NULL);
+        if (e != OK && e != ERR_NOT_FOUND) return e;
+        out->rows[k].population = residents > 0 ? residents : ds[k].population;
         /* A district with residents and no institution has 0 places per 1,000: that is data. */
-        out->rows[k].c[AI_PLACES].den = ds[k].population > 0 ? ds[k].population : 0;
+        out->rows[k].c[AI_PLACES].den = out->rows[k].population > 0 ? out->rows[k].population : 0;
     }
     struct db_rows *ur = NULL;
     e = db_query(db, "SELECT code, division_code FROM units WHERE division_code IS NOT NULL", NULL, 0, &ur);
