@@ -1,0 +1,2 @@
+-- tuoyu schema 19: registration authorities' API tokens (authority, rotation, request log). Owner: auth tokens (issue 8).
+SELECT 1;
