@@ -113,3 +113,43 @@ test('a closed institution stays in the register with its state', async () => {
   const json = (await srv.get('/open-data/institutions.json')).json;
   assert.equal(json.items.find((i) => i.id === ctx.b.institutionId).state, 'closed');
 });
+
+test('yearly statistics per district: one row per district and year since 2021, this year counting today', async () => {
+  const year = new Date(Date.now() + 8 * 3600 * 1000).getUTCFullYear();
+  const res = await srv.get('/open-data/statistics.json');
+  expectStatus(res, 200);
+  noPersonalData(res.text);
+  const years = year - 2021 + 1;
+  assert.equal(res.json.count, years * 10);
+  assert.equal(res.json.items.length, years * 10);
+  const zw = res.json.items.find((x) => x.year === year && x.district_code === '420303');
+  const mj = res.json.items.find((x) => x.year === year && x.district_code === '420302');
+  // The register itself says what this year's row must hold.
+  const reg = (await srv.get('/open-data/institutions.json')).json.items;
+  const sum = (d, f) => reg.filter((x) => x.district_code === d && x.state === 'filed').reduce((s, x) => s + f(x), 0);
+  assert.equal(zw.filed_institutions, sum('420303', () => 1));
+  assert.equal(zw.places, sum('420303', (x) => x.places));
+  assert.equal(zw.inclusive_places, sum('420303', (x) => (x.inclusive ? x.places : 0)));
+  assert.equal(zw.new_filings, zw.filed_institutions);
+  assert.equal(mj.filed_institutions, sum('420302', () => 1));
+  assert.equal(zw.residents, 431859);
+  assert.ok(Math.abs(zw.places_per_1000 - (zw.places * 1000) / 431859) < 1e-9);
+  // Before anything was filed, the rows are zeros; unknown populations are null.
+  const old = res.json.items.find((x) => x.year === 2021 && x.district_code === '420303');
+  assert.equal(old.filed_institutions, 0, JSON.stringify(old));
+  const djk = res.json.items.find((x) => x.year === year && x.district_code === '420381');
+  assert.equal(djk.residents, null);
+  assert.equal(djk.places_per_1000, null);
+
+  const csv = await srv.rawRequest('GET', '/open-data/statistics.csv');
+  assert.equal(csv.status, 200);
+  assert.ok(csv.text.startsWith('\ufeffyear,district_code,district_name,residents,'));
+  const lines = csv.text.trim().split('\r\n');
+  assert.equal(lines.length, years * 10 + 1);
+  const row = lines.find((l) => l.startsWith(`${year},420303,`)).split(',');
+  assert.equal(Number(row[4]), zw.filed_institutions);
+  assert.equal(Number(row[5]), zw.places);
+  const page = await srv.get('/open-data');
+  assert.match(page.text, /statistics\.csv/);
+  assert.match(page.text, /families_reached/);
+});

@@ -12,10 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define OD_LICENCE                                                                                                                                           \
-    "本数据由十堰市卫生健康委员会依法公开，可免费复制、使用和再发布，使用时请注明来源“十堰市托育服务”；" \
-    "数据仅含机构信息，不含任何个人信息。"
-
 /* Every field of an item, in CSV column order: name, type as the JSON has it, meaning. */
 static const struct {
     const char *name, *type, *zh;
@@ -265,6 +261,18 @@ enum err opendata_schema(struct req *r, struct resp *out)
                  "<th scope=\"col\">类型</th><th scope=\"col\">含义</th></tr></thead><tbody>\n");
     for (size_t i = 0; i < sizeof od_top / sizeof od_top[0]; i++)
         field_rows(&h, od_top[i].name, od_top[i].type, od_top[i].zh);
+    html_lit(
+        &h,
+        "</tbody></table></div>\n<h2 id=\"stats\">年度统计（分区县）</h2>\n<p>2021 "
+        "年（实施方案印发）起每年每个"
+        "区县一行，当年数字截至今日。</p>\n<ul>\n<li><a href=\"/open-data/statistics.csv\">statistics.csv</a>"
+        "（UTF-8，带 BOM）</li>\n<li><a href=\"/open-data/statistics.json\">statistics.json</a>（UTF-8 "
+        "JSON，顶层字段 title、licence、generated_on、count、items）</li>\n</ul>\n<div "
+        "class=\"scroll\"><table "
+        "aria-labelledby=\"stats\"><thead><tr><th scope=\"col\">字段</th><th scope=\"col\">类型</th>"
+        "<th scope=\"col\">含义</th></tr></thead><tbody>\n");
+    for (int i = 0; i < od_stats_nfields; i++)
+        field_rows(&h, od_stats_fields[i].name, od_stats_fields[i].type, od_stats_fields[i].zh);
     html_lit(&h, "</tbody></table></div>\n<h2>许可</h2>\n<p>");
     html_text(&h, OD_LICENCE);
     html_lit(&h, "</p>\n");
