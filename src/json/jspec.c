@@ -417,3 +417,21 @@ json_t *json_day_opt(bool present, int64_t day)
 {
     return present ? json_day(day) : json_null();
 }
+
+bool text_blank(const char *s)
+{
+    while (s && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n' || *s == '\v' || *s == '\f' ||
+                 strncmp(s, "\u3000", 3) == 0))
+        s += strncmp(s, "\u3000", 3) == 0 ? 3 : 1;
+    return !s || !*s;
+}
+
+void fe_check_text(struct field_errors *fe, const char *field, const char *s, bool required,
+                   const char *missing, int max)
+{
+    if (text_blank(s)) {
+        if (required) fe_add(fe, field, missing);
+    } else if (utf8_chars(s) > (size_t)max) {
+        fe_addf(fe, field, "不能超过 %d 字", max);
+    }
+}

@@ -122,4 +122,12 @@ json_t *json_day_opt(bool present, int64_t day);
 /* The number of Unicode characters in a UTF-8 string (jansson has already validated it). */
 size_t utf8_chars(const char *s);
 
+/* Whether s is NULL or holds only blanks: ASCII spaces, tabs, line breaks and the ideographic space U+3000.
+ * A text of only blanks says nothing, so required texts treat it as missing. Pure. */
+bool text_blank(const char *s);
+/* A free text field: blank and required → `missing` on field; longer than max characters → "不能超过 max 字".
+ */
+void fe_check_text(struct field_errors *fe, const char *field, const char *s, bool required,
+                   const char *missing, int max);
+
 #endif

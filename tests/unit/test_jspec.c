@@ -671,12 +671,40 @@ static void test_utf8_chars_counts_code_points(void **state)
     assert_int_equal(utf8_chars("a😀b"), 3);
 }
 
+static void test_text_blank_sees_ascii_and_ideographic_spaces(void **state)
+{
+    (void)state;
+    assert_true(text_blank(NULL));
+    assert_true(text_blank(""));
+    assert_true(text_blank(" \t\r\n\u3000\u3000"));
+    assert_false(text_blank(" 已整改 "));
+    assert_false(text_blank("\u3000x"));
+}
+
+static void test_check_text_reports_missing_and_too_long_only(void **state)
+{
+    struct fixture *f = *state;
+    struct field_errors fe;
+    fe_init(&fe, &f->a);
+    fe_check_text(&fe, "note", "\u3000 ", true, "请填写说明", 5);
+    fe_check_text(&fe, "reason", NULL, false, NULL, 5);
+    fe_check_text(&fe, "title", "一二三四五六", true, "请填写标题", 5);
+    fe_check_text(&fe, "ok", "一二三四五", true, "请填写", 5);
+    assert_int_equal(fe.n, 2);
+    assert_string_equal(fe.items[0].field, "note");
+    assert_string_equal(fe.items[0].message, "请填写说明");
+    assert_string_equal(fe.items[1].field, "title");
+    assert_string_equal(fe.items[1].message, "不能超过 5 字");
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         T(test_jspec_fills_every_destination_from_a_valid_body),
+        T(test_text_blank_sees_ascii_and_ideographic_spaces),
+        T(test_check_text_reports_missing_and_too_long_only),
         T(test_jspec_reports_all_five_bad_fields_with_their_paths),
         T(test_jspec_leaves_destinations_of_bad_and_absent_fields_untouched),
         T(test_jspec_reports_each_unknown_field),

@@ -206,16 +206,6 @@ static void test_rect_evidence_filename_is_cleaned(void **state)
     arena_free(&a);
 }
 
-static void test_rect_blank_sees_ascii_and_ideographic_spaces(void **state)
-{
-    (void)state;
-    assert_true(rect_blank(NULL));
-    assert_true(rect_blank(""));
-    assert_true(rect_blank(" \t\r\n\u3000\u3000"));
-    assert_false(rect_blank(" 已整改 "));
-    assert_false(rect_blank("\u3000x"));
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -229,7 +219,6 @@ int main(void)
         cmocka_unit_test(test_rect_escalation_boundaries),
         cmocka_unit_test(test_rect_escalation_follows_the_configured_city_days),
         cmocka_unit_test(test_rect_evidence_filename_is_cleaned),
-        cmocka_unit_test(test_rect_blank_sees_ascii_and_ideographic_spaces),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,14 +18,6 @@
 
 static const char lookup_alphabet[] = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 
-static bool blank(const char *s)
-{
-    if (!s) return true;
-    for (; *s; s++)
-        if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n') return false;
-    return true;
-}
-
 static int64_t int_or_0(struct db_rows *r, int c)
 {
     return db_isnull(r, c) ? 0 : db_int(r, c);
@@ -76,7 +68,7 @@ static void validate_common(const char *birth, const char *start, int service_ty
     }
     if (service_type < 0 || service_type >= SVC__COUNT)
         fe_add(fe, "service_type", "服务类型应为 full_day、half_day、hourly 或 temporary");
-    if (blank(name))
+    if (text_blank(name))
         fe_add(fe, "guardian_name", "请填写监护人姓名");
     else if (utf8_chars(name) > 50)
         fe_add(fe, "guardian_name", "监护人姓名不能超过 50 字");
@@ -640,7 +632,7 @@ static enum err answer_tx(struct db *db, void *p)
                           c->position ? DBV_INT(c->position) : DBV_NULL,
                           DBV_INT(now),
                           DBV_INT(c->who->user_id),
-                          DBV_TEXT(blank(c->note) ? NULL : c->note),
+                          DBV_TEXT(text_blank(c->note) ? NULL : c->note),
                           DBV_INT(st.version)};
     e = db_exec(
         db,

@@ -19,24 +19,6 @@ static int64_t int_or_0(struct db_rows *r, int c)
     return db_isnull(r, c) ? 0 : db_int(r, c);
 }
 
-static bool blank(const char *s)
-{
-    if (!s) return true;
-    for (; *s; s++)
-        if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n') return false;
-    return true;
-}
-
-static void check_text(struct field_errors *fe, const char *field, const char *s, bool required,
-                       const char *missing, int max)
-{
-    if (blank(s)) {
-        if (required) fe_add(fe, field, missing);
-    } else if (utf8_chars(s) > (size_t)max) {
-        fe_addf(fe, field, "不能超过 %d 字", max);
-    }
-}
-
 static unsigned op_role(const struct principal *who)
 {
     return who ? who->role : 0;
@@ -183,11 +165,11 @@ static void community_validate(const struct community *c, struct field_errors *f
 {
     const char *p = community_code_problem(c->code);
     if (p) fe_add(fe, "code", p);
-    check_text(fe, "name", c->name, true, "请填写社区（村）名称", FAC_TEXT_MAX);
-    check_text(fe, "street", c->street, true, "请填写所属街道（乡镇）", FAC_TEXT_MAX);
+    fe_check_text(fe, "name", c->name, true, "请填写社区（村）名称", FAC_TEXT_MAX);
+    fe_check_text(fe, "street", c->street, true, "请填写所属街道（乡镇）", FAC_TEXT_MAX);
     if (facilities_name_index(community_kind_names, c->kind) < 0)
         fe_add(fe, "kind", "类型应为 community（社区）或 village（村）");
-    check_text(fe, "facility_note", c->facility_note, false, NULL, FAC_NOTE_MAX);
+    fe_check_text(fe, "facility_note", c->facility_note, false, NULL, FAC_NOTE_MAX);
 }
 
 /* Whether another community (not id) has code. */
@@ -211,7 +193,7 @@ static enum err community_create_tx(struct db *db, void *p)
                             .kind = in->kind >= 0 ? community_kind_names[in->kind] : NULL,
                             .urban = in->urban == 1,
                             .has_facility = in->has_facility == 1,
-                            .facility_note = blank(in->facility_note) ? NULL : in->facility_note};
+                            .facility_note = text_blank(in->facility_note) ? NULL : in->facility_note};
     bool known;
     enum err e = district_known(db, in->district_code, &known);
     if (e != OK) return e;
@@ -262,7 +244,7 @@ static enum err community_update_tx(struct db *db, void *p)
     if (in->kind >= 0) row.kind = community_kind_names[in->kind];
     if (in->urban >= 0) row.urban = in->urban == 1;
     if (in->has_facility >= 0) row.has_facility = in->has_facility == 1;
-    if (in->set_note) row.facility_note = blank(in->facility_note) ? NULL : in->facility_note;
+    if (in->set_note) row.facility_note = text_blank(in->facility_note) ? NULL : in->facility_note;
     community_validate(&row, c->fe);
     if (!c->fe->n && strcmp(row.code, cur.code) != 0) {
         bool taken;
@@ -454,9 +436,9 @@ struct project_op {
 static enum err project_validate(struct db *db, struct arena *a, const struct project_in *in, bool known,
                                  struct field_errors *fe)
 {
-    check_text(fe, "name", in->name, true, "请填写居住区（项目）名称", FAC_TEXT_MAX);
-    check_text(fe, "developer", in->developer, true, "请填写建设单位", FAC_TEXT_MAX);
-    check_text(fe, "note", in->note, false, NULL, FAC_NOTE_MAX);
+    fe_check_text(fe, "name", in->name, true, "请填写居住区（项目）名称", FAC_TEXT_MAX);
+    fe_check_text(fe, "developer", in->developer, true, "请填写建设单位", FAC_TEXT_MAX);
+    fe_check_text(fe, "note", in->note, false, NULL, FAC_NOTE_MAX);
     if (in->homes < 1 || in->homes > FAC_HOMES_MAX) fe_addf(fe, "homes", "户数应为 1 至 %d", FAC_HOMES_MAX);
     if (in->facility_area_m2 < 1 || in->facility_area_m2 > FAC_AREA_MAX)
         fe_addf(fe, "facility_area_m2", "托育设施面积应为 1 至 %d 平方米", FAC_AREA_MAX);
@@ -497,7 +479,7 @@ static enum err project_create_tx(struct db *db, void *p)
                          DBV_INT(in->facility_area_m2),
                          DBV_TEXT(facility_form_names[in->facility_form]),
                          DBV_INT(in->housing_delivery_day),
-                         DBV_TEXT(blank(in->note) ? NULL : in->note),
+                         DBV_TEXT(text_blank(in->note) ? NULL : in->note),
                          DBV_INT(c.now)};
     e = db_int_query(db,
                      "INSERT INTO residential_projects (district_code, community_id, name, developer, homes, "
@@ -570,7 +552,7 @@ static enum err project_update_tx(struct db *db, void *p)
     struct project_in row = {.district_code = cur.district_code,
                              .name = in->name ? in->name : cur.name,
                              .developer = in->developer ? in->developer : cur.developer,
-                             .note = in->set_note ? (blank(in->note) ? NULL : in->note) : cur.note,
+                             .note = in->set_note ? (text_blank(in->note) ? NULL : in->note) : cur.note,
                              .community_id = in->set_community ? in->community_id : cur.community_id,
                              .homes = in->homes ? in->homes : cur.homes,
                              .facility_area_m2 =
@@ -731,10 +713,10 @@ static bool room_may_write(const struct principal *who, const char *district, co
 
 static void room_validate(const struct room *m, struct field_errors *fe, int64_t today)
 {
-    check_text(fe, "name", m->name, true, "请填写母婴室名称", FAC_TEXT_MAX);
-    check_text(fe, "organisation", m->organisation, true, "请填写所在单位或场所", FAC_TEXT_MAX);
-    check_text(fe, "address", m->address, true, "请填写地址", FAC_TEXT_MAX);
-    check_text(fe, "note", m->note, false, NULL, FAC_NOTE_MAX);
+    fe_check_text(fe, "name", m->name, true, "请填写母婴室名称", FAC_TEXT_MAX);
+    fe_check_text(fe, "organisation", m->organisation, true, "请填写所在单位或场所", FAC_TEXT_MAX);
+    fe_check_text(fe, "address", m->address, true, "请填写地址", FAC_TEXT_MAX);
+    fe_check_text(fe, "note", m->note, false, NULL, FAC_NOTE_MAX);
     if (facilities_name_index(place_kind_names, m->place_kind) < 0)
         fe_add(fe, "place_kind", "场所类型应为 workplace（用人单位）或 public（公共场所）");
     if (facilities_name_index(room_status_names, m->status) < 0)
@@ -753,7 +735,7 @@ static enum err room_create_tx(struct db *db, void *p)
                        .name = in->name,
                        .organisation = in->organisation,
                        .address = in->address,
-                       .note = blank(in->note) ? NULL : in->note,
+                       .note = text_blank(in->note) ? NULL : in->note,
                        .place_kind = in->place_kind >= 0 ? place_kind_names[in->place_kind] : NULL,
                        .status = in->status >= 0 ? room_status_names[in->status] : NULL,
                        .promoted_by = in->promoted_by >= 0 ? promoter_names[in->promoted_by] : NULL,
@@ -809,7 +791,7 @@ static enum err room_update_tx(struct db *db, void *p)
     if (in->name) row.name = in->name;
     if (in->organisation) row.organisation = in->organisation;
     if (in->address) row.address = in->address;
-    if (in->set_note) row.note = blank(in->note) ? NULL : in->note;
+    if (in->set_note) row.note = text_blank(in->note) ? NULL : in->note;
     if (in->place_kind >= 0) row.place_kind = place_kind_names[in->place_kind];
     if (in->status >= 0) row.status = room_status_names[in->status];
     if (in->promoted_by >= 0) row.promoted_by = promoter_names[in->promoted_by];

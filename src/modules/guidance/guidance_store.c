@@ -17,25 +17,6 @@ static int64_t int_or(struct db_rows *r, int c, int64_t def)
     return db_isnull(r, c) ? def : db_int(r, c);
 }
 
-static bool blank(const char *s)
-{
-    if (!s) return true;
-    for (; *s; s++)
-        if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n') return false;
-    return true;
-}
-
-/* A required (or optional) text of at most max characters. */
-static void check_text(struct field_errors *fe, const char *field, const char *s, bool required,
-                       const char *missing, int max)
-{
-    if (blank(s)) {
-        if (required) fe_add(fe, field, missing);
-    } else if (utf8_chars(s) > (size_t)max) {
-        fe_addf(fe, field, "不能超过 %d 字", max);
-    }
-}
-
 /* The first second of year y and of the next year (CST). */
 static void year_range(int year, int64_t *from, int64_t *to)
 {
@@ -247,10 +228,10 @@ static enum err expert_tx(struct db *db, void *p)
         if (!c->id && !in->district_set) m.district_code = who->district;
         if (!m.district_code || strcmp(m.district_code, who->district) != 0) return ERR_FORBIDDEN;
     }
-    check_text(c->fe, "name", m.name, true, "请填写专家姓名", 50);
-    check_text(c->fe, "title", m.title, true, "请填写职称", 50);
-    check_text(c->fe, "organisation", m.organisation, true, "请填写所在单位", 100);
-    check_text(c->fe, "speciality", m.speciality, true, "请填写专业方向", 200);
+    fe_check_text(c->fe, "name", m.name, true, "请填写专家姓名", 50);
+    fe_check_text(c->fe, "title", m.title, true, "请填写职称", 50);
+    fe_check_text(c->fe, "organisation", m.organisation, true, "请填写所在单位", 100);
+    fe_check_text(c->fe, "speciality", m.speciality, true, "请填写专业方向", 200);
     if (m.district_code) {
         e = district_check(db, c->a, m.district_code, c->fe);
         if (e != OK) return e;
@@ -409,9 +390,9 @@ static void read_inst_brief(struct db_rows *r, struct arena *a, void *item)
 static enum err event_check(struct db *db, struct arena *a, const struct gevent *m, int kind, int venue_kind,
                             struct field_errors *fe)
 {
-    check_text(fe, "title", m->title, true, "请填写活动名称", 100);
-    check_text(fe, "venue", m->venue, true, "请填写活动地点", 200);
-    check_text(fe, "description", m->description, false, NULL, GUIDANCE_TEXT_MAX);
+    fe_check_text(fe, "title", m->title, true, "请填写活动名称", 100);
+    fe_check_text(fe, "venue", m->venue, true, "请填写活动地点", 200);
+    fe_check_text(fe, "description", m->description, false, NULL, GUIDANCE_TEXT_MAX);
     if (kind < 0) fe_add(fe, "kind", "活动类型应为 event（指导活动）或 course（育儿课程）");
     if (venue_kind < 0)
         fe_add(fe, "venue_kind", "场地类型应为 hospital、community、institution、online 或 other");
@@ -705,7 +686,7 @@ enum err gsignup_create(struct db *db, struct arena *a, int64_t event_id, const 
 {
     if (detail) *detail = NULL;
     char phone[16];
-    check_text(fe, "guardian_name", in->guardian_name, true, "请填写家长姓名", 50);
+    fe_check_text(fe, "guardian_name", in->guardian_name, true, "请填写家长姓名", 50);
     if (!guidance_phone_normalise(in->guardian_phone, phone))
         fe_add(fe, "guardian_phone", "请填写有效的手机号码");
     if (in->children < 1 || in->children > GUIDANCE_CHILDREN_MAX)
@@ -926,10 +907,10 @@ static enum err article_tx(struct db *db, void *p)
     if (status < 0) status = 0;
     m.status = garticle_status_names[status];
     if (status == 1 && !m.published_at) m.published_at = c->now;
-    check_text(c->fe, "title", m.title, true, "请填写标题", 100);
-    check_text(c->fe, "summary", m.summary, true, "请填写摘要", 300);
-    check_text(c->fe, "body", m.body, true, "请填写正文", GUIDANCE_BODY_MAX);
-    check_text(c->fe, "author_unit", m.author_unit, true, "请填写发布单位", 100);
+    fe_check_text(c->fe, "title", m.title, true, "请填写标题", 100);
+    fe_check_text(c->fe, "summary", m.summary, true, "请填写摘要", 300);
+    fe_check_text(c->fe, "body", m.body, true, "请填写正文", GUIDANCE_BODY_MAX);
+    fe_check_text(c->fe, "author_unit", m.author_unit, true, "请填写发布单位", 100);
     if (c->fe->n) return ERR_VALIDATION;
     struct db_val v[] = {DBV_TEXT(m.title),  DBV_TEXT(m.summary),
                          DBV_TEXT(m.body),   DBV_TEXT(m.author_unit),

@@ -108,14 +108,6 @@ bool checklist_code_valid(const char *s)
     return true;
 }
 
-static bool blank(const char *s)
-{
-    if (!s) return true;
-    for (; *s; s++)
-        if (!isspace((unsigned char)*s)) return false;
-    return true;
-}
-
 bool checklist_items_check(const struct checklist_item *items, int n, struct field_errors *fe)
 {
     int before = fe->n;
@@ -133,11 +125,11 @@ bool checklist_items_check(const struct checklist_item *items, int n, struct fie
                     break;
                 }
         }
-        if (blank(items[i].text)) {
+        if (text_blank(items[i].text)) {
             snprintf(path, sizeof path, "items[%d].text", i);
             fe_add(fe, path, "请填写检查内容");
         }
-        if (blank(items[i].clause)) {
+        if (text_blank(items[i].clause)) {
             snprintf(path, sizeof path, "items[%d].clause", i);
             fe_add(fe, path, "请填写依据条款");
         }
@@ -184,7 +176,7 @@ bool inspection_results_check(const struct checklist_item *tmpl, int ntmpl,
         }
     }
     for (int i = 0; i < nres; i++) {
-        if (res[i].result != CHECK_FAIL || !blank(res[i].note)) continue;
+        if (res[i].result != CHECK_FAIL || !text_blank(res[i].note)) continue;
         bool found = false;
         for (int j = 0; j < nfindings && !found; j++)
             found = findings[j].item_code && res[i].code && strcmp(findings[j].item_code, res[i].code) == 0;

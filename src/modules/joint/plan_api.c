@@ -189,7 +189,7 @@ enum err plan_api_report_save(struct req *r, struct resp *out)
         else if (first < date_to_days(2021, 1, 1))
             fe_add(&r->fe, "period", "报告期早于实施方案");
     }
-    if (narrative && !narrative_bad && rect_blank(narrative)) fe_add(&r->fe, "narrative", "请填写进展情况");
+    if (narrative && !narrative_bad && text_blank(narrative)) fe_add(&r->fe, "narrative", "请填写进展情况");
     if (r->fe.n) return ERR_VALIDATION;
     struct plan_report rep;
     e = plan_report_save(r->db, r->a, r->who, NULL, r->id[0], period, plan_progress_names[progress],
@@ -306,7 +306,7 @@ enum err plan_api_report_review(struct req *r, struct resp *out)
     bool reason_bad = false;
     for (int i = 0; i < r->fe.n; i++)
         reason_bad |= strcmp(r->fe.items[i].field, "reason") == 0;
-    if (decision == 1 && !reason_bad && rect_blank(reason)) fe_add(&r->fe, "reason", "退回时必须说明理由");
+    if (decision == 1 && !reason_bad && text_blank(reason)) fe_add(&r->fe, "reason", "退回时必须说明理由");
     if (r->fe.n) return ERR_VALIDATION;
     struct plan_report p;
     e = plan_report_review(r->db, r->a, r->who, r->id[0], decision == 0 ? PE_ACCEPT : PE_RETURN, reason,

@@ -30,13 +30,6 @@ static void bad(struct field_errors *fe, const char *field, const char *message)
     if (!fe_has(fe, field)) fe_add(fe, field, message);
 }
 
-static bool blank(const char *s)
-{
-    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n' || strncmp(s, "\u3000", 3) == 0)
-        s += strncmp(s, "\u3000", 3) == 0 ? 3 : 1;
-    return !*s;
-}
-
 /* 5..20 characters of digits, '+' and '-', at least 5 of them digits. */
 static bool phone_ok(const char *s)
 {
@@ -58,7 +51,7 @@ static const char *check_phone(const char *s)
 
 static const char *check_not_blank(const char *s)
 {
-    return blank(s) ? "不能只含空白" : NULL;
+    return text_blank(s) ? "不能只含空白" : NULL;
 }
 
 /* ---- Adding -------------------------------------------------------------------------------------------- */
@@ -71,7 +64,7 @@ static void validate_input(struct arena *a, const struct staff_input *in, struct
     int64_t today = clock_day_of(clock_now());
     if (!in->name)
         bad(fe, "name", "必填");
-    else if (utf8_chars(in->name) < 1 || utf8_chars(in->name) > 50 || blank(in->name))
+    else if (utf8_chars(in->name) < 1 || utf8_chars(in->name) > 50 || text_blank(in->name))
         bad(fe, "name", "姓名应为 1 到 50 个字符");
     *norm_id = NULL;
     if (!in->id_number) {

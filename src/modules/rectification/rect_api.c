@@ -232,7 +232,7 @@ enum err rect_api_order(struct req *r, struct resp *out)
     const char *problem =
         have_deadline && !fe_has(&r->fe, "deadline_on") ? rect_deadline_problem(deadline, today) : NULL;
     if (problem) fe_add(&r->fe, "deadline_on", problem);
-    if (requirement && !fe_has(&r->fe, "requirement") && rect_blank(requirement))
+    if (requirement && !fe_has(&r->fe, "requirement") && text_blank(requirement))
         fe_add(&r->fe, "requirement", "请填写整改要求");
     if (r->fe.n) return ERR_VALIDATION;
     struct rect_order o;
@@ -370,7 +370,7 @@ enum err rect_api_verify(struct req *r, struct resp *out)
     /* What the store would refuse besides, for the fields the validator let through: one answer, every field.
      */
     if (event == REV_REOPEN) {
-        if (!fe_has(&r->fe, "text") && rect_blank(text)) fe_add(&r->fe, "text", "退回重新整改时必须说明理由");
+        if (!fe_has(&r->fe, "text") && text_blank(text)) fe_add(&r->fe, "text", "退回重新整改时必须说明理由");
         if (!fe_has(&r->fe, "deadline_on")) {
             const char *problem =
                 deadline ? rect_deadline_problem(deadline, clock_day_of(clock_now())) : "请填写新的整改期限";

@@ -123,14 +123,6 @@ int rect_escalation(int status, int64_t deadline_on, int64_t today, int64_t city
     return late > city_days ? RL_CITY : RL_COUNTY;
 }
 
-/* See rectification.h. Pure. */
-bool rect_blank(const char *s)
-{
-    while (s && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n' || strncmp(s, "\u3000", 3) == 0))
-        s += strncmp(s, "\u3000", 3) == 0 ? 3 : 1;
-    return !s || !*s;
-}
-
 /* The length of the UTF-8 sequence at s (1..4) when it is valid, else 0. */
 static size_t utf8_seq(const unsigned char *s)
 {

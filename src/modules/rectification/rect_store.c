@@ -476,7 +476,7 @@ static enum err run_op(struct db *db, db_tx_fn fn, struct rect_op *c, struct rec
 static void need_text(struct field_errors *fe, const char *field, const char *s, const char *missing,
                       const char *too_long)
 {
-    if (rect_blank(s))
+    if (text_blank(s))
         fe_add(fe, field, missing);
     else if (utf8_chars(s) > TEXT_MAX)
         fe_add(fe, field, too_long);
@@ -535,7 +535,7 @@ enum err rect_verify(struct db *db, struct arena *a, const struct principal *who
     struct rect_op c = op_new(who, a, fe, event);
     if (event != REV_ACCEPT && event != REV_REOPEN)
         fe_add(fe, "decision", "应为 accept（验收通过）或 reopen（退回重新整改）");
-    if (rect_blank(text)) text = NULL;
+    if (text_blank(text)) text = NULL;
     if (event == REV_REOPEN && !text) fe_add(fe, "text", "退回重新整改时必须说明理由");
     if (text && utf8_chars(text) > TEXT_MAX) fe_add(fe, "text", "说明不能超过 2000 字");
     if (event == REV_REOPEN) {

@@ -67,9 +67,6 @@ int64_t rect_days_overdue(int status, int64_t deadline_on, int64_t today);
 #define RECT_FILENAME_MAX 100
 const char *rect_evidence_filename(struct arena *a, const char *given, const char *media_type);
 
-/* Whether s is NULL or only blanks (space, tab, CR, LF or the ideographic space U+3000): such a text says
- * nothing. Pure. */
-bool rect_blank(const char *s);
 
 /* ---- Store (rect_store.c) ------------------------------------------------------------------------------ */
 

@@ -81,14 +81,6 @@ enum err subsidy_list(struct db *db, struct arena *a, const struct subsidy_filte
                       v, DB_NPARAMS(v), read_subsidy, sizeof **items, SUBSIDY_PER_PAGE, (void **)items, n);
 }
 
-static bool blank(const char *s)
-{
-    if (!s) return true;
-    for (; *s; s++)
-        if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n') return false;
-    return true;
-}
-
 /* ---- Moves --------------------------------------------------------------------------------------------- */
 
 struct sub_op {
@@ -255,7 +247,7 @@ static enum err move_tx(struct db *db, void *p)
     }
     struct db_val all[7];
     memcpy(all, v, sizeof v);
-    all[6] = m->event == SE_PAY ? DBV_INT(m->paid_fen) : DBV_TEXT(blank(m->reason) ? NULL : m->reason);
+    all[6] = m->event == SE_PAY ? DBV_INT(m->paid_fen) : DBV_TEXT(text_blank(m->reason) ? NULL : m->reason);
     e = db_exec(db, sql, all, 7);
     if (e == ERR_CONFLICT) { /* the unique index: another row of the year and type got there first */
         c->detail = "该机构本年度同类补贴已有其他申请，同一年度同类补贴只能拨付一次";
@@ -266,20 +258,10 @@ static enum err move_tx(struct db *db, void *p)
     e = subsidy_get(db, c->a, s.id, &s);
     if (e != OK) return e;
     json_t *after = subsidy_json_audit(&s);
-    if (!blank(m->reason)) json_object_set_new(after, "reason", json_string(m->reason));
+    if (!text_blank(m->reason)) json_object_set_new(after, "reason", json_string(m->reason));
     return audit_append(db, c->who, arena_printf(c->a, "subsidy.%s", subsidy_event_names[m->event]),
                         "subsidy", s.id, json_text(c->a, subsidy_json_audit(&before)),
                         json_text(c->a, after));
-}
-
-static void check_text(struct field_errors *fe, const char *field, const char *s, bool required,
-                       const char *missing)
-{
-    if (blank(s)) {
-        if (required) fe_add(fe, field, missing);
-    } else if (utf8_chars(s) > SUPPORT_TEXT_MAX) {
-        fe_addf(fe, field, "不能超过 %d 字", SUPPORT_TEXT_MAX);
-    }
 }
 
 /* Runs fn; field errors of a retried attempt do not count. */
@@ -311,7 +293,7 @@ enum err subsidy_apply(struct db *db, struct arena *a, const struct principal *w
         fe_add(fe, "places", "托位数应在 0 至 10000 之间");
     else if (in->type >= 0 && in->type < ST__COUNT && subsidy_needs_places(in->type) && in->places < 1)
         fe_add(fe, "places", "建设补贴和运营补贴须填写托位数");
-    check_text(fe, "basis", in->basis, true, "请填写申请依据");
+    fe_check_text(fe, "basis", in->basis, true, "请填写申请依据", SUPPORT_TEXT_MAX);
     if (fe->n) return ERR_VALIDATION;
     struct sub_op c = {.who = who, .a = a, .fe = fe, .in = in, .now = now, .today = today};
     return run(db, apply_tx, &c, detail, out);
@@ -327,10 +309,10 @@ enum err subsidy_decide(struct db *db, struct arena *a, const struct principal *
     case SE_APPROVE:
         if (m->amount_fen < 1 || m->amount_fen > SUPPORT_AMOUNT_MAX_FEN)
             fe_add(fe, "amount_fen", "批准金额应在 1 分至 1 亿元之间");
-        check_text(fe, "reason", m->reason, false, NULL);
+        fe_check_text(fe, "reason", m->reason, false, NULL, SUPPORT_TEXT_MAX);
         break;
     case SE_REJECT:
-        check_text(fe, "reason", m->reason, true, "不予批准时必须说明理由");
+        fe_check_text(fe, "reason", m->reason, true, "不予批准时必须说明理由", SUPPORT_TEXT_MAX);
         break;
     case SE_PAY:
         if (m->paid_on <= 0)

@@ -14,24 +14,6 @@ static int64_t int_or_0(struct db_rows *r, int c)
     return db_isnull(r, c) ? 0 : db_int(r, c);
 }
 
-static bool blank(const char *s)
-{
-    if (!s) return true;
-    for (; *s; s++)
-        if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n') return false;
-    return true;
-}
-
-static void check_text(struct field_errors *fe, const char *field, const char *s, bool required,
-                       const char *missing, int max)
-{
-    if (blank(s)) {
-        if (required) fe_add(fe, field, missing);
-    } else if (utf8_chars(s) > (size_t)max) {
-        fe_addf(fe, field, "不能超过 %d 字", max);
-    }
-}
-
 static unsigned op_role(const struct principal *who)
 {
     return who ? who->role : ROLES_ANY_USER;
@@ -189,7 +171,7 @@ static enum err declare_tx(struct db *db, void *p)
                          DBV_BOOL(in->accident_insurance),
                          DBV_BOOL(in->training_subsidy),
                          DBV_BOOL(in->skill_subsidy),
-                         DBV_TEXT(blank(in->note) ? NULL : in->note),
+                         DBV_TEXT(text_blank(in->note) ? NULL : in->note),
                          DBV_INT(c->now),
                          DBV_INT(x.p.version)};
     if (!x.p.declared)
@@ -251,7 +233,7 @@ enum err policy_declare(struct db *db, struct arena *a, const struct principal *
                         struct policy *out)
 {
     int64_t now = clock_now();
-    check_text(fe, "note", in->note, false, NULL, SUPPORT_TEXT_MAX);
+    fe_check_text(fe, "note", in->note, false, NULL, SUPPORT_TEXT_MAX);
     if (in->liability_until && in->liability_until < date_to_days(SUPPORT_YEAR_MIN, 1, 1))
         fe_add(fe, "liability_until", "责任保险有效期不正确");
     if (fe->n) return ERR_VALIDATION;
@@ -471,7 +453,7 @@ static enum err dem_move_tx(struct db *db, void *p)
                          c->who ? DBV_INT(c->who->user_id) : DBV_NULL,
                          DBV_INT(m.version),
                          mv->event == DE_EVALUATE ? DBV_INT(mv->score) : DBV_NULL,
-                         DBV_TEXT(blank(mv->note) ? NULL : mv->note),
+                         DBV_TEXT(text_blank(mv->note) ? NULL : mv->note),
                          mv->event == DE_DESIGNATE ? DBV_TEXT(dem_level_names[mv->level]) : DBV_NULL,
                          mv->event == DE_DESIGNATE ? DBV_INT(mv->designated_on) : DBV_NULL,
                          DBV_TEXT(mv->event == DE_DESIGNATE ? mv->decision_number : NULL),
@@ -523,7 +505,7 @@ enum err dem_apply(struct db *db, struct arena *a, const struct principal *who, 
     if (detail) *detail = NULL;
     if (year < SUPPORT_YEAR_MIN || year > y + 1)
         fe_addf(fe, "year", "年度应在 %d 至 %d 之间", SUPPORT_YEAR_MIN, y + 1);
-    check_text(fe, "statement", statement, true, "请填写申报说明", SUPPORT_TEXT_MAX);
+    fe_check_text(fe, "statement", statement, true, "请填写申报说明", SUPPORT_TEXT_MAX);
     if (fe->n) return ERR_VALIDATION;
     struct dem_op c = {.who = who,
                        .a = a,
@@ -545,7 +527,7 @@ enum err dem_decide(struct db *db, struct arena *a, const struct principal *who,
     switch (m->event) {
     case DE_EVALUATE:
         if (m->score < 0 || m->score > 100) fe_add(fe, "score", "评估得分应在 0 至 100 之间");
-        check_text(fe, "note", m->note, false, NULL, SUPPORT_TEXT_MAX);
+        fe_check_text(fe, "note", m->note, false, NULL, SUPPORT_TEXT_MAX);
         break;
     case DE_DESIGNATE:
         if (m->level < 0 || m->level >= DL__COUNT)
@@ -554,10 +536,10 @@ enum err dem_decide(struct db *db, struct arena *a, const struct principal *who,
             fe_add(fe, "designated_on", "请填写认定日期");
         else if (m->designated_on > today)
             fe_add(fe, "designated_on", "认定日期不能晚于今天");
-        check_text(fe, "decision_number", m->decision_number, true, "请填写认定文号", 100);
+        fe_check_text(fe, "decision_number", m->decision_number, true, "请填写认定文号", 100);
         break;
     case DE_REJECT:
-        check_text(fe, "reason", m->reason, true, "不予认定时必须说明理由", SUPPORT_TEXT_MAX);
+        fe_check_text(fe, "reason", m->reason, true, "不予认定时必须说明理由", SUPPORT_TEXT_MAX);
         break;
     default:
         fe_add(fe, "decision", "应为 evaluate（评估）、designate（认定）或 reject（不予认定）");
