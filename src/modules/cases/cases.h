@@ -115,6 +115,9 @@ struct captcha_challenge {
 };
 void captcha_new(struct arena *a, struct captcha_challenge *out);
 /* captcha_verify with the server's key at clock_now(). */
+/* The CAPTCHA of a public form: a new challenge's image, its signed token (hidden) and the answer input, as
+ * <p> blocks inside the caller's <form>. The form posts captcha_token and captcha_answer. */
+void page_captcha(struct html *h, struct arena *a);
 enum captcha_result captcha_verify_server(const char *token, const char *answer, captcha_consume_fn consume,
                                           void *ctx);
 /* Verify with the server's key, consuming the token in the database (table captcha_used; own transaction;

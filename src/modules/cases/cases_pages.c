@@ -12,6 +12,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+void page_captcha(struct html *h, struct arena *a)
+{
+    struct captcha_challenge ch;
+    captcha_new(a, &ch);
+    html_lit(h, "<p><img width=\"180\" height=\"56\" alt=\"验证码图片：请计算图中算式的结果\"");
+    html_attr(h, "src", ch.data_uri);
+    html_lit(h, "></p>\n<input type=\"hidden\" name=\"captcha_token\"");
+    html_attr(h, "value", ch.token);
+    html_lit(h, ">\n<p><label for=\"captcha_answer\">验证码：图中算式的结果（10 分钟内有效）</label>"
+                "<input id=\"captcha_answer\" name=\"captcha_answer\" inputmode=\"numeric\" required "
+                "maxlength=\"8\" autocomplete=\"off\"></p>\n");
+}
+
 static const char *nz(const char *s)
 {
     return s && *s ? s : NULL;
@@ -186,16 +199,8 @@ static void complaint_form(struct html *h, struct req *r)
         "></p>\n<p><input type=\"checkbox\" id=\"anonymous_public\" name=\"anonymous_public\" value=\"1\"");
     if (is(req_form(r, "anonymous_public"), "1")) html_lit(h, " checked");
     html_lit(h, "> <label for=\"anonymous_public\">公开时隐去本人信息</label></p>\n");
-    struct captcha_challenge ch;
-    captcha_new(r->a, &ch);
-    html_lit(h, "<p><img width=\"180\" height=\"56\" alt=\"验证码图片：请计算图中算式的结果\"");
-    html_attr(h, "src", ch.data_uri);
-    html_lit(h, "></p>\n<input type=\"hidden\" name=\"captcha_token\"");
-    html_attr(h, "value", ch.token);
-    html_lit(h, ">\n<p><label for=\"captcha_answer\">验证码：图中算式的结果（10 分钟内有效）</label>"
-                "<input id=\"captcha_answer\" name=\"captcha_answer\" inputmode=\"numeric\" required "
-                "maxlength=\"8\" autocomplete=\"off\"></p>\n"
-                "<p><button type=\"submit\">提交投诉</button></p></form></section>\n"
+    page_captcha(h, r->a);
+    html_lit(h, "<p><button type=\"submit\">提交投诉</button></p></form></section>\n"
                 "<p>已提交过投诉？<a href=\"/complaints/status\">查询办理进度</a></p>\n");
 }
 

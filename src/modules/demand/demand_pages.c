@@ -79,15 +79,7 @@ static void common_fields(struct html *h, struct req *r)
                 "autocomplete=\"tel\" maxlength=\"20\" required");
     html_attr(h, "value", req_form(r, "guardian_phone") ? req_form(r, "guardian_phone") : "");
     html_lit(h, "></p>\n");
-    struct captcha_challenge ch;
-    captcha_new(r->a, &ch);
-    html_lit(h, "<p><img width=\"180\" height=\"56\" alt=\"验证码图片：请计算图中算式的结果\"");
-    html_attr(h, "src", ch.data_uri);
-    html_lit(h, "></p>\n<input type=\"hidden\" name=\"captcha_token\"");
-    html_attr(h, "value", ch.token);
-    html_lit(h, ">\n<p><label for=\"captcha_answer\">验证码：图中算式的结果（10 分钟内有效）</label>"
-                "<input id=\"captcha_answer\" name=\"captcha_answer\" inputmode=\"numeric\" required "
-                "maxlength=\"8\" autocomplete=\"off\"></p>\n");
+    page_captcha(h, r->a);
 }
 
 /* A district <select> in a GET form to action (the first step of both public forms). */

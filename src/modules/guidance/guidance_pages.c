@@ -250,16 +250,8 @@ static void signup_form(struct html *h, struct req *r, const struct gevent *x)
     for (int i = 0; guidance_age_names[i]; i++)
         page_option(h, guidance_age_names[i], guidance_age_names_zh[i], is(band, guidance_age_names[i]));
     html_lit(h, "</select></p>\n");
-    struct captcha_challenge c;
-    captcha_new(r->a, &c);
-    html_lit(h, "<p><img width=\"180\" height=\"56\" alt=\"验证码图片：请计算图中算式的结果\"");
-    html_attr(h, "src", c.data_uri);
-    html_lit(h, "></p>\n<input type=\"hidden\" name=\"captcha_token\"");
-    html_attr(h, "value", c.token);
-    html_lit(h, ">\n<p><label for=\"captcha_answer\">验证码：图中算式的结果（10 分钟内有效）</label> "
-                "<input id=\"captcha_answer\" name=\"captcha_answer\" inputmode=\"numeric\" required "
-                "maxlength=\"8\" autocomplete=\"off\"></p>\n<p><button type=\"submit\">提交报名</button></p>"
-                "</form></section>\n");
+    page_captcha(h, r->a);
+    html_lit(h, "<p><button type=\"submit\">提交报名</button></p></form></section>\n");
 }
 
 static enum err render_event(struct req *r, struct resp *out, unsigned status, enum err problem)
