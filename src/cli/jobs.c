@@ -1,27 +1,24 @@
+/* The daily jobs of `tuoyu serve`: the yearly ban re-check and the compliance refresh of every institution,
+ * at start and then every 24 hours, on their own connection. */
 #include "cli/cli.h"
 
 #include "core/log.h"
+#include "core/worker.h"
 #include "db/db.h"
 #include "modules/compliance/compliance.h"
 #include "modules/people/bans.h"
 
-#include <pthread.h>
-#include <signal.h>
 #include <stdbool.h>
-#include <time.h>
 
-static pthread_t thread;
-static bool running, stopping;
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+#define DAY_MS (24 * 3600 * 1000LL)
+
+static void daily(struct worker *w);
+static struct worker jobs_worker = WORKER_INIT(daily);
 static const char *url;
 
-static void *daily(void *arg)
+static void daily(struct worker *w)
 {
-    (void)arg;
-    pthread_mutex_lock(&mu);
-    while (!stopping) {
-        pthread_mutex_unlock(&mu);
+    do {
         struct db *db = NULL;
         int count = 0;
         if (db_open_existing(url, &db) == OK) {
@@ -39,38 +36,16 @@ static void *daily(void *arg)
                         count);
             db_close(db);
         }
-        pthread_mutex_lock(&mu);
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += 24 * 3600;
-        while (!stopping && pthread_cond_timedwait(&cv, &mu, &until) == 0) {
-        }
-    }
-    pthread_mutex_unlock(&mu);
-    return NULL;
+    } while (worker_sleep(w, DAY_MS));
 }
 
 void jobs_start(const char *db_url)
 {
     url = db_url;
-    stopping = false;
-    /* The job thread must not take SIGTERM/SIGINT: the server's main thread waits for them. */
-    sigset_t block, old;
-    sigemptyset(&block);
-    sigaddset(&block, SIGTERM);
-    sigaddset(&block, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &block, &old);
-    running = pthread_create(&thread, NULL, daily, NULL) == 0;
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    worker_start(&jobs_worker, NULL);
 }
 
 void jobs_stop(void)
 {
-    if (!running) return;
-    pthread_mutex_lock(&mu);
-    stopping = true;
-    pthread_cond_broadcast(&cv);
-    pthread_mutex_unlock(&mu);
-    pthread_join(thread, NULL);
-    running = false;
+    worker_stop(&jobs_worker);
 }

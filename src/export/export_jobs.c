@@ -3,6 +3,7 @@
  * the list route's roles and runs the list's own handler as that user, so a job sees exactly what its owner
  * would see through GET <list>. */
 #include "export/export_jobs.h"
+#include "core/worker.h"
 
 #include "core/clock.h"
 #include "core/log.h"
@@ -183,18 +184,13 @@ enum err export_job_file(struct db *db, struct arena *a, const struct principal 
 
 /* ---- The worker ---------------------------------------------------------------------------------------- */
 
-static pthread_t worker;
-static bool worker_running, worker_stopping, worker_woken;
-static pthread_mutex_t worker_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t worker_cv = PTHREAD_COND_INITIALIZER;
+static void worker_main(struct worker *w);
+static struct worker export_worker = WORKER_INIT(worker_main);
 static char *worker_url;
 
 static bool stopping(void)
 {
-    pthread_mutex_lock(&worker_mu);
-    bool s = worker_stopping;
-    pthread_mutex_unlock(&worker_mu);
-    return s;
+    return worker_stopping(&export_worker);
 }
 
 /* Jobs left running by a process that died start again; expired files go. */
@@ -389,13 +385,12 @@ soft:
     }
 }
 
-static void *worker_main(void *arg)
+static void worker_main(struct worker *w)
 {
-    (void)arg;
     struct db *db = NULL;
     bool recovered = false;
     time_t last_purge = 0;
-    while (!stopping()) {
+    while (!worker_stopping(w)) {
         if (!db && db_open_existing(worker_url, &db) != OK) db = NULL;
         if (db) {
             if (time(NULL) - last_purge > 3600) {
@@ -411,51 +406,24 @@ static void *worker_main(void *arg)
             arena_free(&a);
             if (e == OK && c.got) continue;
         }
-        pthread_mutex_lock(&worker_mu);
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += 2;
-        while (!worker_stopping && !worker_woken &&
-               pthread_cond_timedwait(&worker_cv, &worker_mu, &until) == 0) {
-        }
-        worker_woken = false;
-        pthread_mutex_unlock(&worker_mu);
+        worker_sleep(w, 2000);
     }
     if (db) db_close(db);
-    return NULL;
 }
 
 enum err export_worker_start(const char *db_url)
 {
     free(worker_url);
     worker_url = xstrdup(db_url);
-    worker_stopping = false;
-    /* Like the daily jobs: SIGTERM/SIGINT stay with the server's main thread. */
-    sigset_t block, old;
-    sigemptyset(&block);
-    sigaddset(&block, SIGTERM);
-    sigaddset(&block, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &block, &old);
-    worker_running = pthread_create(&worker, NULL, worker_main, NULL) == 0;
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    return worker_running ? OK : ERR_INTERNAL;
+    return worker_start(&export_worker, NULL) ? OK : ERR_INTERNAL;
 }
 
 void export_worker_wake(void)
 {
-    pthread_mutex_lock(&worker_mu);
-    worker_woken = true;
-    pthread_cond_broadcast(&worker_cv);
-    pthread_mutex_unlock(&worker_mu);
+    worker_wake(&export_worker);
 }
 
 void export_worker_stop(void)
 {
-    if (!worker_running) return;
-    pthread_mutex_lock(&worker_mu);
-    worker_stopping = true;
-    pthread_cond_broadcast(&worker_cv);
-    pthread_mutex_unlock(&worker_mu);
-    pthread_join(worker, NULL);
-    worker_running = false;
+    worker_stop(&export_worker);
 }

@@ -5,16 +5,14 @@
 #include "auth/pii.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/worker.h"
 #include "modules/reference/settings.h"
 
 #include <curl/curl.h>
-#include <pthread.h>
-#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define ROUND_LIMIT 200 /* deliveries tried per round */
 #define IDLE_MS     200 /* the wait between rounds when nothing was due */
@@ -92,7 +90,7 @@ static long post_event(CURL *curl, const struct outbox_policy *pol, const struct
                        size_t errcap)
 {
     struct feed_event ev = {d->seq,       d->at,     d->institution_id, d->district,
-                              d->authority, d->action, d->institution,    d->changes};
+                            d->authority, d->action, d->institution,    d->changes};
     json_t *j = feed_event_json(&ev);
     char *body = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(j);
@@ -255,19 +253,14 @@ enum err outbox_round(struct db *db, int *sent)
 /* ---- The thread -----------------------------------------------------------------------------------------
  */
 
-static pthread_t thread;
-static bool running, stopping;
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+static void worker_main(struct worker *w);
+static struct worker outbox_worker = WORKER_INIT(worker_main);
 static const char *url;
 
-static void *worker(void *arg)
+static void worker_main(struct worker *w)
 {
-    (void)arg;
     struct db *db = NULL;
-    pthread_mutex_lock(&mu);
-    while (!stopping) {
-        pthread_mutex_unlock(&mu);
+    while (!worker_stopping(w)) {
         int sent = 0;
         if (!db && db_open_existing(url, &db) != OK) db = NULL;
         if (db) {
@@ -278,48 +271,26 @@ static void *worker(void *arg)
                 db = NULL;
             }
         }
-        pthread_mutex_lock(&mu);
-        if (sent > 0 && !stopping) continue; /* more may be due at once */
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += IDLE_MS * 1000000L;
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
-        }
-        if (!stopping) pthread_cond_timedwait(&cv, &mu, &until);
+        if (sent > 0) continue; /* more may be due at once */
+        worker_sleep(w, IDLE_MS);
     }
-    pthread_mutex_unlock(&mu);
     if (db) db_close(db);
     if (curl_handle) {
         curl_easy_cleanup(curl_handle);
         curl_handle = NULL;
     }
-    return NULL;
 }
 
 void outbox_start(const char *db_url)
 {
     url = db_url;
-    stopping = false;
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    sigset_t block, old;
-    sigemptyset(&block);
-    sigaddset(&block, SIGTERM);
-    sigaddset(&block, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &block, &old);
-    running = pthread_create(&thread, NULL, worker, NULL) == 0;
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    worker_start(&outbox_worker, NULL);
 }
 
 void outbox_stop(void)
 {
-    if (!running) return;
-    pthread_mutex_lock(&mu);
-    stopping = true;
-    pthread_cond_broadcast(&cv);
-    pthread_mutex_unlock(&mu);
-    pthread_join(thread, NULL);
-    running = false;
+    if (!outbox_worker.running) return;
+    worker_stop(&outbox_worker);
     curl_global_cleanup();
 }
