@@ -116,56 +116,6 @@ static int lookup(const char *s, const char *const *en, const char *const *zh)
     return -1;
 }
 
-static int read_int(const char **p, int max_digits)
-{
-    int v = 0, n = 0;
-    while (n < max_digits && isdigit((unsigned char)**p)) {
-        v = v * 10 + (**p - '0');
-        (*p)++;
-        n++;
-    }
-    return n ? v : -1;
-}
-
-static bool skip_sep(const char **p, const char *const *seps)
-{
-    for (int i = 0; seps[i]; i++) {
-        size_t n = strlen(seps[i]);
-        if (strncmp(*p, seps[i], n) == 0) {
-            *p += n;
-            return true;
-        }
-    }
-    return false;
-}
-
-/* A date as spreadsheets write it: 2024-03-05, 2024/3/5, 2024.3.5 or 2024年3月5日, optionally followed by a
- * time (Excel writes "2024/3/5 0:00" for date-time cells), which is ignored. */
-static bool parse_date_cell(const char *s, int64_t *day)
-{
-    static const char *const sep1[] = {"-", "/", ".", "年", NULL};
-    static const char *const sep2[] = {"-", "/", ".", "月", NULL};
-    const char *p = s;
-    const char *start = p;
-    int y = read_int(&p, 4);
-    if (y < 0 || p - start != 4 || !skip_sep(&p, sep1)) return false;
-    int m = read_int(&p, 2);
-    if (m < 0 || !skip_sep(&p, sep2)) return false;
-    int d = read_int(&p, 2);
-    if (d < 0) return false;
-    if (strncmp(p, "日", strlen("日")) == 0) p += strlen("日");
-    if (*p == ' ') { /* H:MM or H:MM:SS */
-        p++;
-        if (read_int(&p, 2) < 0 || *p++ != ':' || read_int(&p, 2) < 0) return false;
-        if (*p == ':' && (p++, read_int(&p, 2) < 0)) return false;
-    }
-    if (*p) return false;
-    if (y > 9999 || m > 99 || d > 99) return false;
-    char iso[32];
-    snprintf(iso, sizeof iso, "%04d-%02d-%02d", y, m, d);
-    return date_parse(iso, day);
-}
-
 /* Whether s looks like a number Excel turned into scientific notation (4.20303E+17), which loses digits. */
 static bool scientific(const char *s)
 {
@@ -366,7 +316,7 @@ static bool required_date(struct field_errors *fe, const char *col, const char *
         fe_add(fe, col, MSG_REQUIRED);
         return false;
     }
-    if (!parse_date_cell(s, day)) {
+    if (!onboard_parse_date(s, day)) {
         fe_add(fe, col, MSG_DATE);
         return false;
     }

@@ -123,19 +123,10 @@ bool onboard_parse_date(const char *s, int64_t *day)
     return date_parse(iso, day);
 }
 
-/* The number of UTF-8 characters of s. */
-static size_t onboard_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
 /* A required text of lo..hi characters. */
 static void onboard_text(struct field_errors *fe, int col, const char *s, size_t lo, size_t hi)
 {
-    size_t n = onboard_chars(s);
+    size_t n = utf8_chars(s);
     if (n == 0)
         fe_add(fe, onboard_columns[col].en, "必填");
     else if (n < lo || n > hi)
@@ -264,7 +255,7 @@ bool onboard_check_row(const char *const cells[OB__N], const char *const *distri
     if (!out->district_code[0]) fe_add(fe, "district_code", "必填");
     onboard_text(fe, OB_ADDRESS, out->address, 2, 500);
     if (!out->business_scope[0]) fe_add(fe, "business_scope", "必填");
-    if (onboard_chars(out->business_scope) > 2000) fe_add(fe, "business_scope", "经营范围不能超过 2000 字");
+    if (utf8_chars(out->business_scope) > 2000) fe_add(fe, "business_scope", "经营范围不能超过 2000 字");
     if (!cells[OB_REGISTERED_ON][0])
         fe_add(fe, "registered_on", "必填");
     else if (!onboard_parse_date(cells[OB_REGISTERED_ON], &out->registered_on))
@@ -287,7 +278,7 @@ bool onboard_check_row(const char *const cells[OB__N], const char *const *distri
     const char *bad = NULL;
     if (cells[OB_SERVICE_TYPES][0] &&
         !onboard_services(cells[OB_SERVICE_TYPES], a, &out->service_types, &bad)) {
-        if (bad && onboard_chars(bad) <= 20)
+        if (bad && utf8_chars(bad) <= 20)
             fe_addf(fe, "service_types",
                     "未知的服务类型“%s”：应为 全日托、半日托、计时托、临时托（或 "
                     "full_day、half_day、hourly、temporary）",
