@@ -581,6 +581,307 @@ static const struct xlsx_col c_public_institutions[] = {
     {"fee_min_yuan", "最低收费（元/月）", XK_NUMBER},
 };
 
+/* Planning: the planning table per district, the monthly trends, the projection of children under three. */
+static const struct xlsx_col c_planning[] = {
+    {"district_code", "区县代码", XK_TEXT},
+    {"district_name", "区县", XK_TEXT},
+    {"residents_year", "人口数据年份", XK_INT},
+    {"residents", "常住人口", XK_INT},
+    {"births", "出生人口", XK_INT},
+    {"source", "人口数据来源", XK_TEXT},
+    {"places", "托位数", XK_INT},
+    {"per_1000", "每千人口托位数", XK_NUMBER},
+    {"needed", "目标应有托位数", XK_INT},
+    {"gap", "目标托位缺口", XK_INT},
+    {"needed2", "远期目标应有托位数", XK_INT},
+    {"gap2", "远期目标托位缺口", XK_INT},
+    {"inclusive_places", "普惠托位数", XK_INT},
+    {"inclusive_share", "普惠托位占比", XK_PERCENT},
+    {"enrolled", "在托人数", XK_INT},
+    {"vacancies", "空余托位", XK_INT},
+    {"filed_institutions", "已备案机构数", XK_INT},
+};
+
+static const struct xlsx_col c_planning_trends[] = {
+    {"month", "月份", XK_TEXT},
+    {"live", "当月实时数据", XK_BOOL},
+    {"filed_institutions", "已备案机构数", XK_INT},
+    {"places", "托位数", XK_INT},
+    {"inclusive_places", "普惠托位数", XK_INT},
+    {"inclusive_share", "普惠托位占比", XK_PERCENT},
+    {"enrolled", "在托人数", XK_INT},
+    {"vacancies", "空余托位", XK_INT},
+};
+
+static const struct xlsx_col c_planning_projection[] = {
+    {"year", "年份", XK_INT},
+    {"births", "出生人口", XK_INT},
+    {"under_three", "三岁以下婴幼儿数", XK_INT},
+    {"projected", "推算值", XK_BOOL},
+};
+
+/* Demand: applications' choices (guardians masked: an operator's clear contact is no column) and the counts
+ * per district. */
+static const struct xlsx_col c_demand_choices[] = {
+    {"id", "编号", XK_INT},
+    {"ref", "申请编号", XK_TEXT},
+    {"application_id", "申请序号", XK_INT},
+    {"rank", "志愿顺序", XK_INT},
+    {"institution_id", "机构编号", XK_INT},
+    {"institution_name", "机构名称", XK_TEXT},
+    {"district_code", "区县代码", XK_TEXT},
+    {"status", "状态", XK_TEXT},
+    {"age_band", "年龄段", XK_TEXT},
+    {"birth_month", "出生年月", XK_TEXT},
+    {"start_month", "期望入托年月", XK_TEXT},
+    {"service_type", "服务类型", XK_TEXT},
+    {"waitlist_position", "候补位次", XK_INT},
+    {"note", "答复说明", XK_TEXT},
+    {"guardian.name_masked", "监护人（脱敏）", XK_TEXT},
+    {"guardian.phone_masked", "联系电话（脱敏）", XK_TEXT},
+    {"created_at", "申请时间", XK_TIME},
+    {"answered_at", "答复时间", XK_TIME},
+};
+
+static const struct xlsx_col c_demand_summary[] = {
+    {"district_code", "区县代码", XK_TEXT},
+    {"district_name", "区县", XK_TEXT},
+    {"residents", "常住人口", XK_INT},
+    {"needed", "目标应有托位数", XK_INT},
+    {"places", "托位数", XK_INT},
+    {"applications", "申请数", XK_INT},
+    {"pending", "待答复", XK_INT},
+    {"offered", "已录取", XK_INT},
+    {"waitlisted", "候补中", XK_INT},
+    {"declined", "未录取", XK_INT},
+    {"accepted", "已接受", XK_INT},
+    {"withdrawn", "已撤回", XK_INT},
+    {"unmet", "未满足需求", XK_INT},
+    {"unmet_applications", "未满足的申请", XK_INT},
+    {"unmet_needs", "登记的未满足需求", XK_INT},
+};
+
+static const struct xlsx_col c_public_demand_institutions[] = {
+    {"id", "编号", XK_INT},
+    {"name", "机构名称", XK_TEXT},
+};
+
+static const struct xlsx_col c_public_demand_communities[] = {
+    {"id", "编号", XK_INT},
+    {"name", "社区", XK_TEXT},
+    {"street", "街道（乡镇）", XK_TEXT},
+    {"district_code", "区县代码", XK_TEXT},
+    {"urban", "城市社区", XK_BOOL},
+};
+
+/* Facilities: communities, new residential projects, mother-and-baby rooms, coverage per district. */
+static const struct xlsx_col c_communities[] = {
+    {"id", "编号", XK_INT},
+    {"district_code", "区县代码", XK_TEXT},
+    {"district_name", "区县", XK_TEXT},
+    {"code", "社区代码", XK_TEXT},
+    {"name", "社区（村）", XK_TEXT},
+    {"street", "街道（乡镇）", XK_TEXT},
+    {"kind", "类型", XK_TEXT},
+    {"urban", "城市社区", XK_BOOL},
+    {"has_facility", "有托育服务设施", XK_BOOL},
+    {"facility_note", "设施说明", XK_TEXT},
+    {"updated_at", "更新时间", XK_TIME},
+};
+
+static const struct xlsx_col c_residential_projects[] = {
+    {"id", "编号", XK_INT},
+    {"district_name", "区县", XK_TEXT},
+    {"name", "项目名称", XK_TEXT},
+    {"developer", "建设单位", XK_TEXT},
+    {"community_name", "所在社区", XK_TEXT},
+    {"homes", "住宅户数", XK_INT},
+    {"facility_area_m2", "托育设施面积（平方米）", XK_INT},
+    {"facility_form", "设置形式", XK_TEXT},
+    {"status", "状态", XK_TEXT},
+    {"housing_delivery_day", "住宅交付日期", XK_DAY},
+    {"built_day", "建成日期", XK_DAY},
+    {"accepted_day", "验收日期", XK_DAY},
+    {"handed_over_day", "移交日期", XK_DAY},
+    {"handed_to", "移交对象", XK_TEXT},
+    {"late", "逾期", XK_BOOL},
+    {"late_reason", "逾期原因", XK_TEXT},
+    {"note", "备注", XK_TEXT},
+};
+
+static const struct xlsx_col c_mother_baby_rooms[] = {
+    {"id", "编号", XK_INT},
+    {"district_name", "区县", XK_TEXT},
+    {"name", "母婴室", XK_TEXT},
+    {"organisation", "所属单位", XK_TEXT},
+    {"place_kind", "场所类型", XK_TEXT},
+    {"address", "地址", XK_TEXT},
+    {"area_m2", "面积（平方米）", XK_INT},
+    {"status", "状态", XK_TEXT},
+    {"promoted_by", "推动单位", XK_TEXT},
+    {"opened_day", "启用日期", XK_DAY},
+    {"note", "备注", XK_TEXT},
+};
+
+static const struct xlsx_col c_facilities_coverage[] = {
+    {"district_code", "区县代码", XK_TEXT},
+    {"district_name", "区县", XK_TEXT},
+    {"urban.total", "城市社区数", XK_INT},
+    {"urban.with_facility", "有设施的城市社区", XK_INT},
+    {"urban.share", "城市社区覆盖率", XK_PERCENT},
+    {"rural.total", "农村社区数", XK_INT},
+    {"rural.with_facility", "有设施的农村社区", XK_INT},
+    {"rural.share", "农村社区覆盖率", XK_PERCENT},
+    {"goal", "目标达成", XK_TEXT},
+    {"projects.total", "新建住宅项目", XK_INT},
+    {"projects.planned", "规划中", XK_INT},
+    {"projects.built", "已建成", XK_INT},
+    {"projects.accepted", "已验收", XK_INT},
+    {"projects.handed_over", "已移交", XK_INT},
+    {"projects.late", "逾期项目", XK_INT},
+    {"rooms.total", "母婴室", XK_INT},
+    {"rooms.open", "开放的母婴室", XK_INT},
+};
+
+/* Family guidance: experts, events (and their sign-ups, masked), articles, families reached. */
+static const struct xlsx_col c_guidance_experts[] = {
+    {"id", "编号", XK_INT},
+    {"name", "姓名", XK_TEXT},
+    {"title", "职称", XK_TEXT},
+    {"organisation", "工作单位", XK_TEXT},
+    {"speciality", "专长", XK_TEXT},
+    {"district_code", "区县代码", XK_TEXT},
+    {"district_name", "区县", XK_TEXT},
+    {"added_by_unit", "录入单位", XK_TEXT},
+    {"active", "在库", XK_BOOL},
+};
+
+static const struct xlsx_col c_guidance_events[] = {
+    {"id", "编号", XK_INT},
+    {"title", "活动名称", XK_TEXT},
+    {"kind", "类型", XK_TEXT},
+    {"status", "状态", XK_TEXT},
+    {"district_code", "区县代码", XK_TEXT},
+    {"district_name", "区县", XK_TEXT},
+    {"venue_kind", "场地类型", XK_TEXT},
+    {"venue", "地点", XK_TEXT},
+    {"starts_epoch", "开始时间", XK_TIME},
+    {"ends_epoch", "结束时间", XK_TIME},
+    {"capacity", "名额", XK_INT},
+    {"taken", "已报名", XK_INT},
+    {"places_left", "剩余名额", XK_INT},
+    {"attended", "到场家庭数", XK_INT},
+    {"families_reached", "覆盖家庭数", XK_INT},
+    {"institution_name", "承办机构", XK_TEXT},
+    {"expert_name", "授课专家", XK_TEXT},
+    {"expert_title", "专家职称", XK_TEXT},
+    {"expert_organisation", "专家单位", XK_TEXT},
+};
+
+static const struct xlsx_col c_public_guidance_events[] = {
+    {"id", "编号", XK_INT},
+    {"title", "活动名称", XK_TEXT},
+    {"kind", "类型", XK_TEXT},
+    {"district_name", "区县", XK_TEXT},
+    {"venue_kind", "场地类型", XK_TEXT},
+    {"venue", "地点", XK_TEXT},
+    {"starts_epoch", "开始时间", XK_TIME},
+    {"ends_epoch", "结束时间", XK_TIME},
+    {"capacity", "名额", XK_INT},
+    {"places_left", "剩余名额", XK_INT},
+    {"institution_name", "承办机构", XK_TEXT},
+    {"expert_name", "授课专家", XK_TEXT},
+    {"expert_title", "专家职称", XK_TEXT},
+};
+
+static const struct xlsx_col c_guidance_signups[] = {
+    {"id", "编号", XK_INT},
+    {"ref_code", "报名编号", XK_TEXT},
+    {"guardian_name_masked", "家长（脱敏）", XK_TEXT},
+    {"guardian_phone_masked", "手机号（脱敏）", XK_TEXT},
+    {"children", "儿童人数", XK_INT},
+    {"child_age_band", "儿童年龄段", XK_TEXT},
+    {"created_at", "报名时间", XK_TEXT},
+    {"cancelled", "已取消", XK_BOOL},
+};
+
+static const struct xlsx_col c_guidance_articles[] = {
+    {"id", "编号", XK_INT},       {"title", "标题", XK_TEXT},
+    {"summary", "摘要", XK_TEXT}, {"author_unit", "撰稿单位", XK_TEXT},
+    {"status", "状态", XK_TEXT},  {"published_on", "发布日期", XK_DAY},
+};
+
+static const struct xlsx_col c_public_guidance_articles[] = {
+    {"id", "编号", XK_INT},
+    {"title", "标题", XK_TEXT},
+    {"summary", "摘要", XK_TEXT},
+    {"author_unit", "撰稿单位", XK_TEXT},
+    {"published_on", "发布日期", XK_DAY},
+};
+
+static const struct xlsx_col c_guidance_reach[] = {
+    {"district_code", "区县代码", XK_TEXT}, {"district_name", "区县", XK_TEXT},
+    {"events_done", "已结束活动", XK_INT},  {"signups", "报名数", XK_INT},
+    {"families", "覆盖家庭数", XK_INT},
+};
+
+/* Public incident statistics per district (counts only) and a notice's read receipts per unit. */
+static const struct xlsx_col c_incident_stats[] = {
+    {"district_code", "区县代码", XK_TEXT},
+    {"district_name", "区县", XK_TEXT},
+    {"total_incidents", "安全事件数", XK_INT},
+    {"serious_injuries", "重伤人数", XK_INT},
+    {"deaths", "死亡人数", XK_INT},
+    {"substantiated_abuse", "查实虐待事件", XK_INT},
+};
+
+static const struct xlsx_col c_notice_receipts[] = {
+    {"unit_code", "单位代码", XK_TEXT}, {"unit_name", "单位", XK_TEXT}, {"read", "已读", XK_BOOL},
+    {"read_at", "阅读时间", XK_TIME},   {"read_by", "阅读人", XK_TEXT},
+};
+
+/* Data exchange and onboarding: the outbox's receivers and deliveries, the institution import batches. */
+static const struct xlsx_col c_outbox_receivers[] = {
+    {"id", "编号", XK_INT},
+    {"name", "接收方", XK_TEXT},
+    {"url", "推送地址", XK_TEXT},
+    {"actions", "推送事件", XK_TEXT},
+    {"authority", "限登记机关", XK_TEXT},
+    {"active", "启用", XK_BOOL},
+    {"from_seq", "起始序号", XK_INT},
+    {"deliveries.pending", "待推送", XK_INT},
+    {"deliveries.delivered", "已送达", XK_INT},
+    {"deliveries.dead", "推送失败", XK_INT},
+    {"created_at", "创建时间", XK_TIME},
+    {"updated_at", "更新时间", XK_TIME},
+};
+
+static const struct xlsx_col c_outbox_deliveries[] = {
+    {"receiver_id", "接收方编号", XK_INT},
+    {"seq", "事件序号", XK_INT},
+    {"institution_id", "机构编号", XK_INT},
+    {"action", "事件", XK_TEXT},
+    {"status", "状态", XK_TEXT},
+    {"attempts", "尝试次数", XK_INT},
+    {"last_status", "最近应答状态码", XK_INT},
+    {"last_error", "最近错误", XK_TEXT},
+    {"delivered_at", "送达时间", XK_TIME},
+};
+
+static const struct xlsx_col c_import_batches[] = {
+    {"id", "批次", XK_INT},
+    {"at", "导入时间", XK_TIME},
+    {"by", "导入人", XK_TEXT},
+    {"format", "文件格式", XK_TEXT},
+    {"encoding", "编码", XK_TEXT},
+    {"rows", "数据行", XK_INT},
+    {"created", "新增", XK_INT},
+    {"updated", "更新", XK_INT},
+    {"unchanged", "无变化", XK_INT},
+    {"filings", "历史备案", XK_INT},
+    {"sha256", "文件摘要（SHA-256）", XK_TEXT},
+};
+
 const struct export_spec export_specs[] = {
     /* Reference data and the registry. */
     {"GET", "/api/v1/public/districts", "items", "区县", "districts", EXP_ONE, NULL, 0, false,
@@ -669,6 +970,55 @@ const struct export_spec export_specs[] = {
      COLS(c_demonstrations)},
     {"GET", "/api/v1/assessment", "districts", "督导考核", "assessment", EXP_ONE, NULL, 0, false,
      COLS(c_assessment)},
+    /* Planning, demand, facilities. */
+    {"GET", "/api/v1/planning", "rows", "托育服务规划", "planning", EXP_ONE, NULL, 0, true, COLS(c_planning)},
+    {"GET", "/api/v1/planning/trends", "months", "托位月度趋势", "planning-trends", EXP_ONE, NULL, 0, true,
+     COLS(c_planning_trends)},
+    {"GET", "/api/v1/planning/projection", "years", "三岁以下婴幼儿预测", "planning-projection", EXP_ONE,
+     NULL, 0, true, COLS(c_planning_projection)},
+    {"GET", "/api/v1/demand/choices", "items", "入托申请志愿", "demand-choices", EXP_ONE, NULL, 0, true,
+     COLS(c_demand_choices)},
+    {"GET", "/api/v1/demand/summary", "districts", "入托需求（分区县）", "demand-summary", EXP_ONE, NULL, 0,
+     true, COLS(c_demand_summary)},
+    {"GET", "/api/v1/public/demand/institutions", "items", "可申请机构（公开）", "public-demand-institutions",
+     EXP_ONE, NULL, 0, true, COLS(c_public_demand_institutions)},
+    {"GET", "/api/v1/public/demand/communities", "items", "社区（公开）", "public-demand-communities",
+     EXP_ONE, NULL, 0, true, COLS(c_public_demand_communities)},
+    {"GET", "/api/v1/communities", "items", "城乡社区", "communities", EXP_PAGES, NULL, 0, true,
+     COLS(c_communities)},
+    {"GET", "/api/v1/residential-projects", "items", "新建住宅小区配套托育", "residential-projects",
+     EXP_PAGES, NULL, 0, true, COLS(c_residential_projects)},
+    {"GET", "/api/v1/mother-baby-rooms", "items", "母婴室", "mother-baby-rooms", EXP_PAGES, NULL, 0, true,
+     COLS(c_mother_baby_rooms)},
+    {"GET", "/api/v1/facilities/coverage", "items", "托育设施覆盖（分区县）", "facilities-coverage", EXP_ONE,
+     NULL, 0, true, COLS(c_facilities_coverage)},
+    /* Family guidance. */
+    {"GET", "/api/v1/guidance/experts", "items", "家庭养育指导专家", "guidance-experts", EXP_ONE, NULL, 0,
+     true, COLS(c_guidance_experts)},
+    {"GET", "/api/v1/guidance/events", "items", "家庭养育指导活动", "guidance-events", EXP_ONE, NULL, 0, true,
+     COLS(c_guidance_events)},
+    {"GET", "/api/v1/guidance/events/{id}/signups", "items", "活动报名（脱敏）", "guidance-signups", EXP_ONE,
+     NULL, 0, false, COLS(c_guidance_signups)},
+    {"GET", "/api/v1/guidance/articles", "items", "育儿指导文章", "guidance-articles", EXP_ONE, NULL, 0,
+     false, COLS(c_guidance_articles)},
+    {"GET", "/api/v1/guidance/reach", "districts", "家庭指导覆盖（分区县）", "guidance-reach", EXP_ONE, NULL,
+     0, false, COLS(c_guidance_reach)},
+    {"GET", "/api/v1/public/guidance/events", "items", "家庭养育指导活动（公开）", "public-guidance-events",
+     EXP_ONE, NULL, 0, true, COLS(c_public_guidance_events)},
+    {"GET", "/api/v1/public/guidance/articles", "items", "育儿指导文章（公开）", "public-guidance-articles",
+     EXP_ONE, NULL, 0, false, COLS(c_public_guidance_articles)},
+    /* Public incident statistics; a notice's receipts. */
+    {"GET", "/api/v1/public/incident-stats", "districts", "安全事件统计（公开）", "public-incident-stats",
+     EXP_ONE, NULL, 0, false, COLS(c_incident_stats)},
+    {"GET", "/api/v1/notices/{id}/receipts", "receipts", "通知签收情况", "notice-receipts", EXP_ONE, NULL, 0,
+     false, COLS(c_notice_receipts)},
+    /* Data exchange and onboarding. */
+    {"GET", "/api/v1/outbox/receivers", "items", "数据推送接收方", "outbox-receivers", EXP_ONE, NULL, 0,
+     false, COLS(c_outbox_receivers)},
+    {"GET", "/api/v1/outbox/deliveries", "items", "数据推送记录", "outbox-deliveries", EXP_ONE, NULL, 0,
+     false, COLS(c_outbox_deliveries)},
+    {"GET", "/api/v1/imports/institutions", "items", "机构导入批次", "import-batches", EXP_ONE, NULL, 0,
+     false, COLS(c_import_batches)},
 };
 
 const int nexport_specs = (int)(sizeof export_specs / sizeof export_specs[0]);

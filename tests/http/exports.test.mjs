@@ -315,13 +315,24 @@ test('the officials\' list pages link to their Excel export with the current fil
     '/dash/rectifications': '/api/v1/rectifications?format=xlsx',
     '/dash/complaints': '/api/v1/complaints?format=xlsx',
     '/dash/assessment': '/api/v1/assessment?format=xlsx',
+    '/dash/planning?district=420303': '/api/v1/planning?format=xlsx&amp;district=420303',
+    '/dash/demand': '/api/v1/demand/summary?format=xlsx',
+    '/dash/facilities?district=420303&urban=1': '/api/v1/communities?format=xlsx&amp;district=420303&amp;urban=1',
+    '/dash/guidance?year=2026': '/api/v1/guidance/events?format=xlsx&amp;year=2026',
   };
   for (const [p, href] of Object.entries(pages)) {
     const res = await srv.get(p, { cookie: s.cookie });
     expectStatus(res, 200);
     assert.ok(res.text.includes(`href="${href}"`), `${p} has no link to ${href}`);
     assert.ok(res.text.includes('导出 Excel'), p);
+    assert.deepEqual(tidyErrors(res.text), [], p);
   }
+  const facilities = await srv.get('/dash/facilities', { cookie: s.cookie });
+  const guidance = await srv.get('/dash/guidance', { cookie: s.cookie });
+  for (const href of ['/api/v1/facilities/coverage', '/api/v1/residential-projects', '/api/v1/mother-baby-rooms'])
+    assert.ok(facilities.text.includes(`href="${href}?format=xlsx"`), `/dash/facilities: no ${href}`);
+  for (const href of ['/api/v1/guidance/reach', '/api/v1/guidance/experts', '/api/v1/guidance/articles'])
+    assert.ok(guidance.text.includes(`href="${href}?format=xlsx"`), `/dash/guidance: no ${href}`);
   const wb = await xlsx('/api/v1/institutions?format=xlsx&district=420303&state=filed', 'city');
   assert.equal(wb.status, 200);
 });
@@ -376,7 +387,52 @@ const SPARSE = {
   '/api/v1/complaints': ['inspection_id'],
   '/api/v1/deregistrations': ['decision_reason'], // the one deregistration was approved without remarks
   '/api/v1/demonstrations': ['reason'], // none rejected
+  '/api/v1/residential-projects': ['note'], // the demo's projects carry no remarks
+  '/api/v1/mother-baby-rooms': ['note'], // nor its rooms
 };
+// Lists whose route needs a query to answer at all.
+const QUERY = { '/api/v1/public/demand/institutions': 'district=420303' };
+
+/** Rows for the lists the demo leaves empty: an outbox receiver (by the API, inactive so that nobody delivers
+ * to it) with a delivered and a dead delivery, and one institution import batch (by SQL: an import would
+ * change the demo's register, which the other tests count). */
+async function fillEmptyLists() {
+  // The server's workers may hold SQLite's write lock for a moment (the new receiver wakes the outbox).
+  const write = async (statement) => {
+    for (let i = 0; ; i++) {
+      try {
+        return sql(srv.db, statement);
+      } catch (e) {
+        if (i >= 50 || !/locked|busy/i.test(String(e.stderr || e.message))) throw e;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  };
+  const rec = await srv.post(
+    '/api/v1/outbox/receivers',
+    {
+      name: '省托育数据平台（测试）',
+      url: 'http://127.0.0.1:9/hook',
+      authority: '十堰市张湾区行政审批局',
+      active: false,
+    },
+    { as: 'admin' }
+  );
+  expectStatus(rec, 201);
+  const inst = sql(srv.db, 'SELECT MIN(id) FROM institutions');
+  await write(
+    `INSERT INTO outbox_deliveries (receiver_id, seq, institution_id, status, attempts, next_at_ms, last_status,
+       last_error, delivered_at, created_at) VALUES
+       (${rec.json.id}, 1, ${inst}, 'delivered', 1, 0, 200, NULL, 1796000000, 1796000000),
+       (${rec.json.id}, 2, ${inst}, 'dead', 8, 0, 503, '接收方不可用', NULL, 1796000000)`
+  );
+  const admin = sql(srv.db, "SELECT id FROM users WHERE username = 'admin'");
+  await write(
+    `INSERT INTO import_batches (sha256, format, encoding, row_count, created, updated, unchanged, filings, by_user,
+       by_name, at, created_at) VALUES ('${'ab'.repeat(32)}', 'csv', 'gbk', 12, 3, 4, 5, 2, ${admin}, 'admin',
+       1796000000, 1796000000)`
+  );
+}
 const hasMember = (row, key) =>
   key.split('.').every((k) => {
     if (row === null || typeof row !== 'object' || !(k in row)) return false;
@@ -396,14 +452,22 @@ test('every declared column of every exportable list has data in the demo', asyn
     for (const x of (await srv.get(p, { as: 'admin' })).json.items.slice(0, 5)) candidates.add(x.institution_id);
   for (const x of (await srv.get('/api/v1/institutions?state=filed', { as: 'admin' })).json.items) candidates.add(x.id);
   candidates.add(me.json.user.institution_id);
+  // Guidance events with sign-ups and notices to fill their own {id} with.
+  const idsFrom = async (p, keep) => new Set((await srv.get(p, { as: 'admin' })).json.items.filter(keep).map((x) => x.id));
+  const events = await idsFrom('/api/v1/guidance/events', (e) => e.taken > 0);
+  const notices = await idsFrom('/api/v1/notices', (n) => n.read_count > 0);
+  const idsOf = (route) =>
+    route.startsWith('/api/v1/guidance/events/') ? events : route.startsWith('/api/v1/notices/') ? notices : candidates;
+  await fillEmptyLists();
 
   const empty = [];
   const noRows = [];
   for (const spec of lists.json.items) {
     let p = spec.route;
     let json;
-    for (const id of spec.route.includes('{id}') ? candidates : [null]) {
-      p = spec.route.replace('{id}', id);
+    const ids = idsOf(spec.route);
+    for (const id of spec.route.includes('{id}') ? ids : [null]) {
+      p = spec.route.replace('{id}', id) + (QUERY[spec.route] ? `?${QUERY[spec.route]}` : '');
       const res = await srv.get(p, { as: 'admin' });
       expectStatus(res, 200);
       json = res.json;
@@ -429,4 +493,56 @@ test('every declared column of every exportable list has data in the demo', asyn
   // The demo has no ban register or persons' credit records; their columns are checked by name in the unit of
   // their module. Every other list has rows.
   assert.deepEqual(noRows.filter((r) => !['/api/v1/bans', '/api/v1/ban-matches', '/api/v1/person-credit-records'].includes(r)), []);
+});
+
+// The lists added with planning, demand, facilities, guidance, the outbox and onboarding: each workbook holds one
+// row per row of its JSON list (the outbox and import rows are those the coverage test above created).
+test('the planning, demand, facilities, guidance, outbox and import lists export every row of their JSON', async () => {
+  const event = (await srv.get('/api/v1/guidance/events', { as: 'city' })).json.items.find((e) => e.taken > 0);
+  assert.ok(event, 'no guidance event with sign-ups in the demo');
+  const notice = (await srv.get('/api/v1/notices', { as: 'city' })).json.items[0].id;
+  const lists = [
+    // [module, path, member of the rows, account, paged]
+    ['planning', '/api/v1/planning', 'rows', 'city'],
+    ['planning', '/api/v1/planning/trends', 'months', 'city'],
+    ['planning', '/api/v1/planning/projection', 'years', 'city'],
+    ['planning', '/api/v1/planning', 'rows', 'county_zhangwan'],
+    ['demand', '/api/v1/demand/choices', 'items', 'city'],
+    ['demand', '/api/v1/demand/summary', 'districts', 'city'],
+    ['demand', '/api/v1/public/demand/institutions?district=420303', 'items', 'city'],
+    ['demand', '/api/v1/public/demand/communities?district=420303', 'items', 'city'],
+    ['facilities', '/api/v1/communities', 'items', 'city', true],
+    ['facilities', '/api/v1/residential-projects', 'items', 'city', true],
+    ['facilities', '/api/v1/mother-baby-rooms', 'items', 'city', true],
+    ['facilities', '/api/v1/facilities/coverage', 'items', 'city'],
+    ['guidance', '/api/v1/guidance/experts', 'items', 'city'],
+    ['guidance', '/api/v1/guidance/events', 'items', 'city'],
+    ['guidance', `/api/v1/guidance/events/${event.id}/signups`, 'items', 'city'],
+    ['guidance', '/api/v1/guidance/articles', 'items', 'city'],
+    ['guidance', '/api/v1/guidance/reach', 'districts', 'city'],
+    ['guidance', '/api/v1/public/guidance/events', 'items', 'city'],
+    ['guidance', '/api/v1/public/guidance/articles', 'items', 'city'],
+    ['cases', '/api/v1/public/incident-stats', 'districts', 'city'],
+    ['joint', `/api/v1/notices/${notice}/receipts`, 'receipts', 'city'],
+    ['exchange', '/api/v1/outbox/receivers', 'items', 'admin'],
+    ['exchange', '/api/v1/outbox/deliveries', 'items', 'admin'],
+    ['imports', '/api/v1/imports/institutions', 'items', 'city'],
+  ];
+  for (const [module, p, member, as, paged] of lists) {
+    let rows;
+    if (paged) rows = await allRows(p, as);
+    else {
+      const res = await srv.get(p, { as });
+      expectStatus(res, 200);
+      rows = res.json[member];
+    }
+    assert.ok(rows.length > 0, `${module} ${p}: an empty list proves nothing`);
+    const wb = await xlsx(`${p}${p.includes('?') ? '&' : '?'}format=xlsx`, as);
+    assert.equal(wb.status, 200, `${module} ${p}: ${why(wb)}`);
+    assert.equal(wb.rowCount, rows.length + 1, `${module} ${p}: one <row> per row of the JSON list plus the header`);
+  }
+  const county = await xlsx('/api/v1/planning?format=xlsx', 'county_zhangwan');
+  assert.deepEqual(column(county, '区县').map((c) => c.text), ['张湾区']);
+  const signups = await xlsx(`/api/v1/guidance/events/${event.id}/signups?format=xlsx`, 'city');
+  assert.ok(column(signups, '手机号（脱敏）').every((c) => c && /\*/.test(c.text)), 'a phone number in clear');
 });

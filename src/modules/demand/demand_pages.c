@@ -734,6 +734,7 @@ enum err page_demand_dash(struct req *r, struct resp *out)
     }
     html_lit(&h, "</table></div>\n<p class=\"meta\">申请、录取等按志愿计数（一份申请最多 3 个志愿）；"
                  "“—”表示尚无规划数据。</p>\n");
+    page_export_link(&h, r, "/api/v1/demand/summary");
 
     const struct demand_district_row *t = district ? &s.districts[0] : &s.total;
     html_lit(

@@ -193,8 +193,9 @@ static void coverage_row(struct html *h, struct req *r, const char *name, const 
 static void coverage_section(struct html *h, struct req *r, const struct coverage_row *rows, int n,
                              int64_t today)
 {
+    html_lit(h, "<section class=\"panel\" id=\"coverage\">\n<h2>社区托育服务设施覆盖情况</h2>\n");
+    page_export_link(h, r, "/api/v1/facilities/coverage");
     html_lit(h,
-             "<section class=\"panel\" id=\"coverage\">\n<h2>社区托育服务设施覆盖情况</h2>\n"
              "<p class=\"intro\">目标：到 2025 年底，城镇社区基本实现婴幼儿照护服务设施全覆盖；"
              "农村社区以建设婴幼儿早期发展指导中心为重点（另列）。</p>\n"
              "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"覆盖情况\"><table>\n"
@@ -655,6 +656,7 @@ static enum err render_dash(struct req *r, struct resp *out, unsigned status, en
     html_int(&h, tp);
     html_lit(&h, "）</h2>\n<p class=\"intro\">新建居住区按常住人口规模规划建设托育服务设施，与住宅同步验收、"
                  "同步交付使用；与幼儿园合建的移交县级教育部门，独立设置的移交县级卫生健康部门。</p>\n");
+    page_export_link(&h, r, "/api/v1/residential-projects");
     projects_table(&h, &c, projects, np, may_write, today, "新建居住区");
     if (may_write) project_form(&h, &c, pedit);
     html_lit(&h, "</section>\n");
@@ -662,6 +664,7 @@ static enum err render_dash(struct req *r, struct resp *out, unsigned status, en
     html_lit(&h, "<section id=\"communities\">\n<h2>社区（村）托育服务设施（");
     html_int(&h, tc);
     html_lit(&h, "）</h2>\n");
+    page_export_link(&h, r, "/api/v1/communities");
     communities_table(&h, &c, comms, nc);
     if (tc > nc) html_lit(&h, "<p class=\"meta\">仅显示前 100 个，请按区县或条件筛选。</p>\n");
     if (may_write) community_form(&h, &c, cedit);
@@ -671,6 +674,7 @@ static enum err render_dash(struct req *r, struct resp *out, unsigned status, en
     html_int(&h, tr);
     html_lit(&h, "）</h2>\n<p class=\"intro\">工会、妇联推动女职工较多的用人单位和公共场所建设母婴室。"
                  "开放的母婴室在门户网站<a href=\"/mother-baby-rooms\">公布</a>。</p>\n");
+    page_export_link(&h, r, "/api/v1/mother-baby-rooms");
     rooms_table(&h, &c, rooms, nr);
     if (tr > nr) html_lit(&h, "<p class=\"meta\">仅显示前 100 个，请按区县或条件筛选。</p>\n");
     if (may_write) room_form(&h, &c, redit);

@@ -420,6 +420,9 @@ static json_t *signup_json(const struct gsignup *s, bool full)
     if (!j) return json_object();
     json_object_set_new(j, "child_age_band", str_or_null(s->child_age_band));
     json_object_set_new(j, "cancelled", json_boolean(s->cancelled_at != 0));
+    /* Always masked, whatever full says: the members the XLSX export reads (export_specs.c). */
+    json_object_set_new(j, "guardian_name_masked", str_or_null(s->name_masked));
+    json_object_set_new(j, "guardian_phone_masked", str_or_null(s->phone_masked));
     return j;
 }
 

@@ -443,7 +443,9 @@ static void reach_section(struct html *h, struct req *r, int year)
     html_int(h, total.signups);
     html_lit(h, "</td><td>");
     html_int(h, total.families);
-    html_lit(h, "</td></tr></tfoot></table></div></section>\n");
+    html_lit(h, "</td></tr></tfoot></table></div>\n");
+    page_export_link(h, r, "/api/v1/guidance/reach");
+    html_lit(h, "</section>\n");
 }
 
 static void event_actions(struct html *h, struct req *r, const struct gevent *x)
@@ -490,6 +492,7 @@ static void events_section(struct html *h, struct req *r, int year)
     int n;
     if (gevent_list(r->db, r->a, &f, &ev, &n) != OK) return;
     html_lit(h, "<section aria-labelledby=\"events\"><h2 id=\"events\">活动和课程</h2>\n");
+    page_export_link(h, r, "/api/v1/guidance/events");
     if (n == 0)
         html_lit(h, "<p>本年度暂无活动。</p>\n");
     else {
@@ -574,8 +577,9 @@ static void event_form(struct html *h, struct req *r, bool refill, const struct 
 static void experts_section(struct html *h, struct req *r, const struct gexpert *x, int n, bool refill)
 {
     bool w = guidance_may_write_experts(r->who);
-    html_lit(h, "<section aria-labelledby=\"experts\"><h2 id=\"experts\">婴幼儿照护服务专家库</h2>\n"
-                "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"专家库\"><table>\n"
+    html_lit(h, "<section aria-labelledby=\"experts\"><h2 id=\"experts\">婴幼儿照护服务专家库</h2>\n");
+    page_export_link(h, r, "/api/v1/guidance/experts");
+    html_lit(h, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"专家库\"><table>\n"
                 "<thead><tr><th scope=\"col\">姓名</th><th scope=\"col\">职称</th><th scope=\"col\">单位</th>"
                 "<th scope=\"col\">专业方向</th><th scope=\"col\">范围</th><th scope=\"col\">入库部门</th>"
                 "<th scope=\"col\">状态</th></tr></thead><tbody>\n");
@@ -639,9 +643,10 @@ static void articles_section(struct html *h, struct req *r, bool refill)
     int n;
     if (garticle_list(r->db, r->a, false, 200, &ar, &n) != OK) return;
     bool w = guidance_may_write_articles(r->who);
+    html_lit(h, "<section aria-labelledby=\"articles\"><h2 id=\"articles\">育儿指导文章</h2>\n");
+    page_export_link(h, r, "/api/v1/guidance/articles");
     html_lit(
-        h, "<section aria-labelledby=\"articles\"><h2 id=\"articles\">育儿指导文章</h2>\n"
-           "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"文章\"><table>\n"
+        h, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"文章\"><table>\n"
            "<thead><tr><th scope=\"col\">标题</th><th scope=\"col\">发布单位</th><th scope=\"col\">状态</th>"
            "</tr></thead><tbody>\n");
     if (n == 0) html_lit(h, "<tr><td colspan=\"3\">暂无文章。</td></tr>\n");

@@ -430,6 +430,7 @@ static enum err render_dashboard(struct req *r, struct resp *out, unsigned statu
     html_lit(&h, "</section>\n");
 
     html_lit(&h, "<section class=\"panel\" id=\"table\">\n<h2>规划测算</h2>\n");
+    page_export_link(&h, r, "/api/v1/planning");
     planning_table_html(&h, &t, may_edit, page_scope_district(r));
     html_lit(
         &h,
