@@ -42,6 +42,7 @@ static const char usage[] =
     "  tuoyu backup --db DB --out FILE                 consistent online backup of a SQLite database\n"
     "  tuoyu import institutions --db DB --file F [--dry-run] [--format csv|jsonl]\n"
     "                                                  onboard existing institutions (exit 1 on bad rows)\n"
+    "  tuoyu routes                                    the route table as JSON (roles, flags)\n"
     "DB is a SQLite file path or a postgresql://user@host:port/dbname URL.\n";
 
 static int bad(const char *msg, const char *arg)
@@ -413,6 +414,39 @@ static int cmd_backup(int argc, char **argv)
     return 0;
 }
 
+/* `tuoyu routes`: the compiled route table as JSON on stdout, one object per route in table order —
+ * {method, pattern, roles: [role names], flags: [flag names], summary} — for the authorization matrix test
+ * (tests/http/authz.test.mjs). Needs no database. */
+static int cmd_routes(void)
+{
+    static const unsigned bits[] = {ROLE_ADMIN,     ROLE_CITY,     ROLE_COUNTY,  ROLE_REGISTRAR,
+                                    ROLE_INSPECTOR, ROLE_OPERATOR, ROLE_AUDITOR, ROLE_UNIT};
+    static const struct {
+        unsigned flag;
+        const char *name;
+    } flags[] = {{ROUTE_PUBLIC, "public"},
+                 {ROUTE_HTML, "html"},
+                 {ROUTE_UPLOAD, "upload"},
+                 {ROUTE_FORM, "form"},
+                 {ROUTE_LOOPBACK_OR_ADMIN, "loopback_or_admin"},
+                 {ROUTE_OWN_FORMAT, "own_format"}};
+    json_t *all = json_array();
+    for (int i = 0; i < nroutes; i++) {
+        const struct route *rt = &routes[i];
+        json_t *roles = json_array(), *fl = json_array();
+        for (size_t b = 0; b < sizeof bits / sizeof bits[0]; b++)
+            if (rt->roles & bits[b]) json_array_append_new(roles, json_string(role_name(bits[b])));
+        for (size_t f = 0; f < sizeof flags / sizeof flags[0]; f++)
+            if (rt->flags & flags[f].flag) json_array_append_new(fl, json_string(flags[f].name));
+        json_array_append_new(all, json_pack("{s:s, s:s, s:o, s:o, s:s}", "method", rt->method, "pattern",
+                                             rt->pattern, "roles", roles, "flags", fl, "summary",
+                                             rt->summary ? rt->summary : ""));
+    }
+    int rc = json_dumpf(all, stdout, JSON_INDENT(1)) == 0 && fputc('\n', stdout) != EOF ? 0 : 1;
+    json_decref(all);
+    return rc;
+}
+
 int cli_main(int argc, char **argv)
 {
     if (argc < 2) return bad("missing command", NULL);
@@ -427,6 +461,7 @@ int cli_main(int argc, char **argv)
     if (strcmp(cmd, "demo") == 0) return cmd_demo(argc - 2, argv + 2);
     if (strcmp(cmd, "copy") == 0) return cmd_copy(argc - 2, argv + 2);
     if (strcmp(cmd, "backup") == 0) return cmd_backup(argc - 2, argv + 2);
+    if (strcmp(cmd, "routes") == 0) return argc == 2 ? cmd_routes() : bad("unexpected argument", argv[2]);
     const char *sub = argc > 2 ? argv[2] : "";
     if (strcmp(cmd, "user") == 0 && strcmp(sub, "add") == 0) return cmd_user_add(argc - 3, argv + 3);
     if (strcmp(cmd, "token") == 0 && strcmp(sub, "create") == 0) return cmd_token_create(argc - 3, argv + 3);
