@@ -1,4 +1,5 @@
 #include "cli/cli.h"
+#include "cli/gen.h"
 
 #include "auth/auth.h"
 #include "auth/pii.h"
@@ -33,6 +34,7 @@ static const char usage[] =
     "  tuoyu init   --db DB [--admin NAME --password-file FILE]\n"
     "  tuoyu serve  --db DB [--listen 127.0.0.1:8080] [--threads N] [--per-ip-limit N]\n"
     "  tuoyu demo   --db DB\n"
+    "  tuoyu gen    --db DB --scale city|province|national --seed N   synthetic data at scale (empty DB)\n"
     "  tuoyu user add --db DB --username U --role ROLE [--district CODE] [--department CODE] [--unit CODE]\n"
     "                 [--institution ID] --password-file FILE  (inspectors: health|fire|police|market|...)\n"
     "  tuoyu token create --db DB --user U\n"
@@ -459,6 +461,7 @@ int cli_main(int argc, char **argv)
     if (strcmp(cmd, "init") == 0) return cmd_init(argc - 2, argv + 2);
     if (strcmp(cmd, "serve") == 0) return cmd_serve(argc - 2, argv + 2);
     if (strcmp(cmd, "demo") == 0) return cmd_demo(argc - 2, argv + 2);
+    if (strcmp(cmd, "gen") == 0) return cli_gen(argc - 2, argv + 2);
     if (strcmp(cmd, "copy") == 0) return cmd_copy(argc - 2, argv + 2);
     if (strcmp(cmd, "backup") == 0) return cmd_backup(argc - 2, argv + 2);
     if (strcmp(cmd, "routes") == 0) return argc == 2 ? cmd_routes() : bad("unexpected argument", argv[2]);

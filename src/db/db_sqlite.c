@@ -18,6 +18,7 @@ struct cached {
     char *sql;
     sqlite3_stmt *st;
     int in_use;
+    bool ordered; /* parameter i is named "$i" for every i: bind by index, not by name */
 };
 
 struct sqlite_db {
@@ -74,12 +75,33 @@ static void sq_close(struct db *db)
     free(s);
 }
 
-static enum err bind_params(sqlite3_stmt *st, const struct db_val *p, int n)
+/* Whether the statement's parameter j is named "$j" for every j (SQLite numbers named parameters in order of
+ * first appearance). Then bind_params may bind by index: looking a name up is a linear search, which made
+ * the binding of a large multi-row INSERT quadratic. */
+static bool params_ordered(sqlite3_stmt *st)
 {
+    int count = sqlite3_bind_parameter_count(st);
+    for (int j = 1; j <= count; j++) {
+        const char *name = sqlite3_bind_parameter_name(st, j);
+        char want[16];
+        snprintf(want, sizeof want, "$%d", j);
+        if (!name || strcmp(name, want) != 0) return false;
+    }
+    return true;
+}
+
+static enum err bind_params(sqlite3_stmt *st, const struct db_val *p, int n, bool ordered)
+{
+    int count = ordered ? sqlite3_bind_parameter_count(st) : 0;
     for (int i = 0; i < n; i++) {
-        char name[16];
-        snprintf(name, sizeof name, "$%d", i + 1);
-        int idx = sqlite3_bind_parameter_index(st, name);
+        int idx;
+        if (ordered) {
+            idx = i + 1 <= count ? i + 1 : 0;
+        } else {
+            char name[16];
+            snprintf(name, sizeof name, "$%d", i + 1);
+            idx = sqlite3_bind_parameter_index(st, name);
+        }
         if (idx == 0) continue; /* parameter not used by this text */
         int rc;
         switch (p[i].t) {
@@ -124,6 +146,7 @@ static enum err get_stmt(struct sqlite_db *s, const char *sql, sqlite3_stmt **st
             if (rc != SQLITE_OK) return map_rc(s->h, rc);
             c->sql = xstrdup(sql);
             c->in_use = 1;
+            c->ordered = params_ordered(c->st);
             *st = c->st;
             *slot = c;
             return OK;
@@ -153,7 +176,7 @@ static enum err sq_query(struct db *db, const char *sql, const struct db_val *p,
     struct cached *slot = NULL;
     enum err e = get_stmt(s, sql, &st, &slot);
     if (e != OK) return e;
-    e = bind_params(st, p, n);
+    e = bind_params(st, p, n, slot ? slot->ordered : params_ordered(st));
     if (e != OK) goto fail;
     int rc = sqlite3_step(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
