@@ -16,6 +16,11 @@ static void daily(struct worker *w);
 static struct worker jobs_worker = WORKER_INIT(daily);
 static const char *url;
 
+static bool stop_asked(void *w)
+{
+    return worker_stopping(w);
+}
+
 static void daily(struct worker *w)
 {
     do {
@@ -28,7 +33,7 @@ static void daily(struct worker *w)
                 log_msg(y == OK ? LOG_INFO : LOG_WARN,
                         "yearly ban re-check: %d persons checked, %d matched (%s)", checked, matches,
                         err_name(y));
-            enum err e = compliance_refresh_all(db, &count);
+            enum err e = compliance_refresh_all_until(db, &count, stop_asked, w);
             if (e == OK)
                 log_msg(LOG_INFO, "daily compliance: %d institutions evaluated", count);
             else

@@ -84,6 +84,9 @@ enum err compliance_defer_end(struct db *db, struct arena *a, int64_t now);
 /* Refresh every filed or registered institution, each in its own transaction (daily job). *count: how many.
  */
 enum err compliance_refresh_all(struct db *db, int *count);
+/* The same, checking stop(ctx) before each institution and returning OK early when it says so (a server that
+ * is shutting down must not wait for a national register's refresh). stop may be NULL. */
+enum err compliance_refresh_all_until(struct db *db, int *count, bool (*stop)(void *ctx), void *ctx);
 
 struct open_finding {
     int64_t id, first_seen;

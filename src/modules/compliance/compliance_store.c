@@ -304,6 +304,11 @@ static enum err refresh_tx(struct db *db, void *p)
 
 enum err compliance_refresh_all(struct db *db, int *count)
 {
+    return compliance_refresh_all_until(db, count, NULL, NULL);
+}
+
+enum err compliance_refresh_all_until(struct db *db, int *count, bool (*stop)(void *ctx), void *ctx)
+{
     *count = 0;
     int64_t max_id = 0;
     enum err e = db_int_query(db, "SELECT COALESCE(MAX(id), 0) FROM institutions", NULL, 0, &max_id);
@@ -311,7 +316,7 @@ enum err compliance_refresh_all(struct db *db, int *count)
     struct arena a;
     arena_init(&a, 0);
     /* One institution per transaction, walking ids in order, so writers are never held up for long. */
-    for (int64_t id = 0; e == OK;) {
+    for (int64_t id = 0; e == OK && !(stop && stop(ctx));) {
         struct db_val v[] = {DBV_INT(id)};
         int64_t next = 0;
         e = db_int_query(db, "SELECT MIN(id) FROM institutions WHERE id > $1", v, 1, &next);
