@@ -198,12 +198,26 @@ enum err inst_history_add(struct db *db, int64_t id, const char *actor, const ch
     return e == OK ? feed_emit(db, id, action, changes) : e;
 }
 
+/* Every division a deployment can hold: 十堰 has 10, a province about 100, the country about 3,000. */
+#define DISTRICTS_MAX 5000
+
+static void read_count(struct db_rows *r, struct arena *a, void *item)
+{
+    struct inst_count *c = item;
+    c->district_code = db_text_dup(r, 0, a);
+    c->district_name = db_text_dup(r, 1, a);
+    c->registered = db_int(r, 2);
+    c->filed = db_int(r, 3);
+    c->places = db_int(r, 4);
+    c->inclusive_filed = db_int(r, 5);
+    c->open_violations = db_int(r, 6);
+}
+
 enum err inst_counts(struct db *db, struct arena *a, const char *district, struct inst_count **rows, int *n)
 {
     struct db_val v[] = {DBV_TEXT(district)};
-    struct db_rows *r = NULL;
-    enum err e = db_query(
-        db,
+    return db_get_all(
+        db, a,
         "SELECT d.code, d.name, "
         "COALESCE(SUM(CASE WHEN i.state = 'registered' THEN 1 ELSE 0 END), 0), "
         "COALESCE(SUM(CASE WHEN i.state = 'filed' THEN 1 ELSE 0 END), 0), "
@@ -213,46 +227,23 @@ enum err inst_counts(struct db *db, struct arena *a, const char *district, struc
         "WHERE i2.district_code = d.code AND cf.resolved_at IS NULL AND cf.severity = 'violation') "
         "FROM districts d LEFT JOIN institutions i ON i.district_code = d.code "
         "WHERE CAST($1 AS TEXT) IS NULL OR d.code = $1 GROUP BY d.code, d.name, d.sort ORDER BY d.sort",
-        v, 1, &r);
-    if (e != OK) return e;
-    *rows = arena_alloc(a, 32 * sizeof **rows);
-    *n = 0;
-    int k;
-    while ((k = db_next(r)) == 1 && *n < 32) {
-        struct inst_count *c = &(*rows)[(*n)++];
-        c->district_code = db_text_dup(r, 0, a);
-        c->district_name = db_text_dup(r, 1, a);
-        c->registered = db_int(r, 2);
-        c->filed = db_int(r, 3);
-        c->places = db_int(r, 4);
-        c->inclusive_filed = db_int(r, 5);
-        c->open_violations = db_int(r, 6);
-    }
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
-    return e;
+        v, 1, read_count, sizeof **rows, DISTRICTS_MAX, (void **)rows, n);
+}
+
+static void read_district(struct db_rows *r, struct arena *a, void *item)
+{
+    struct district *d = item;
+    d->code = db_text_dup(r, 0, a);
+    d->name = db_text_dup(r, 1, a);
+    d->kind = db_text_dup(r, 2, a);
+    d->population = db_isnull(r, 3) ? -1 : db_int(r, 3);
+    d->version = db_int(r, 4);
 }
 
 enum err district_list(struct db *db, struct arena *a, struct district **items, int *n)
 {
-    struct db_rows *r = NULL;
-    enum err e = db_query(db, "SELECT code, name, kind, population, version FROM districts ORDER BY sort",
-                          NULL, 0, &r);
-    if (e != OK) return e;
-    *items = arena_alloc(a, 32 * sizeof **items);
-    *n = 0;
-    int k;
-    while ((k = db_next(r)) == 1 && *n < 32) {
-        struct district *d = &(*items)[(*n)++];
-        d->code = db_text_dup(r, 0, a);
-        d->name = db_text_dup(r, 1, a);
-        d->kind = db_text_dup(r, 2, a);
-        d->population = db_isnull(r, 3) ? -1 : db_int(r, 3);
-        d->version = db_int(r, 4);
-    }
-    e = k < 0 ? db_rows_err(r) : OK;
-    db_done(r);
-    return e;
+    return db_get_all(db, a, "SELECT code, name, kind, population, version FROM districts ORDER BY sort",
+                      NULL, 0, read_district, sizeof **items, DISTRICTS_MAX, (void **)items, n);
 }
 
 enum err district_name(struct db *db, struct arena *a, const char *code, const char **name)
