@@ -26,6 +26,7 @@
 #include "export/export.h"
 #include "modules/demand/demand.h"
 #include "modules/exchange/exchange.h"
+#include "modules/tokens/tokens.h"
 #include "modules/facilities/facilities.h"
 #include "modules/guidance/guidance.h"
 #include "modules/planning/planning.h"
@@ -707,6 +708,21 @@ const struct route routes[] = {
      "Officials: upload form for importing institutions, and the latest batches"},
     {"POST", "/dash/imports/institutions", onboard_page_post, ROLE_ADMIN | ROLE_CITY | ROLE_COUNTY,
      ROUTE_HTML | ROUTE_FORM | ROUTE_UPLOAD, "Officials: import institutions from an uploaded file"},
+
+    /* Registration authorities' API tokens: rotation, request log, rate limits (module tokens). */
+    {"GET", "/api/v1/tokens", tokens_api_list, ROLES_ANY_USER, JSON,
+     "API tokens with user, authority, last use, expiry, state (admins: all; others: their own)"},
+    {"POST", "/api/v1/tokens", tokens_api_create, ROLE_ADMIN, JSON,
+     "Create an API token for an account {username, name?, expires_in_days?} (shown once)"},
+    {"POST", "/api/v1/tokens/{id}/rotate", tokens_api_rotate, ROLE_ADMIN | ROLE_REGISTRAR, JSON,
+     "Rotate a token: a new one (shown once); the old one works for rotate_grace_seconds"},
+    {"DELETE", "/api/v1/tokens/{id}", tokens_api_revoke, ROLE_ADMIN | ROLE_REGISTRAR, JSON,
+     "Revoke a token at once"},
+    {"GET", "/api/v1/tokens/{id}/requests", tokens_api_requests, ROLES_ANY_USER, JSON,
+     "A token's request log, newest first (?limit=1..1000)"},
+    {"GET", "/dash/tokens", page_tokens, ROLE_ADMIN, ROUTE_HTML, "API tokens: last use, requests per day"},
+    {"POST", "/dash/tokens", page_tokens_post, ROLE_ADMIN, ROUTE_HTML | ROUTE_FORM,
+     "API tokens: rotate or revoke (form)"},
 
     /* Public portal API. */
     {"GET", "/api/v1/public/institutions", public_api_search, 0, ROUTE_PUBLIC, "Search filed institutions"},

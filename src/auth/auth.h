@@ -39,6 +39,10 @@ struct principal {
                              * "health_commission" (the meeting's office); else NULL */
     int64_t institution_id; /* operators: their institution; else 0 */
     int64_t session_id;     /* cookie sessions: the session row; 0 for API tokens */
+    int64_t token_id;       /* bearer tokens: the api_tokens row; 0 for cookie sessions */
+    int64_t token_rate;     /* bearer tokens: requests per minute allowed (override or setting) */
+    const char *authority;  /* registrars: their registration authority code (market, civil, bianban,
+                             * approval); NULL: every authority */
     const char *csrf;       /* cookie sessions: the CSRF token to expect on writes */
 };
 
@@ -82,7 +86,10 @@ enum err session_logout(struct db *db, const struct principal *who);
 
 /* Create an API token for a user: *token_out (arena) is shown once; only its hash is stored. */
 enum err token_create(struct db *db, struct arena *a, const char *username, char **token_out);
-/* Resolve a bearer token. */
+/* A new random token (43 characters, NUL-terminated) and its stored hash (64 hex digits). Never blocks. */
+void auth_token_new(char out[64], char hash_out[65]);
+/* Resolve a bearer token: unrevoked (or rotated and still in its grace period), unexpired, of an enabled
+ * account. Fills out->token_id and out->token_rate too. */
 enum err token_lookup(struct db *db, struct arena *a, const char *token, struct principal *out);
 
 /* Append to the hash-chained audit log, inside the caller's transaction. actor NULL means the command line

@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define SESSION_SECONDS  (8 * 3600)
@@ -72,7 +73,8 @@ static void make_dummy(void)
 }
 
 #define USER_COLS                                                                                            \
-    "u.id, u.username, u.role, u.district_code, u.institution_id, u.department_code, u.unit_code"
+    "u.id, u.username, u.role, u.district_code, u.institution_id, u.department_code, u.unit_code, "          \
+    "u.authority"
 
 static void read_principal(struct db_rows *r, struct arena *a, struct principal *out)
 {
@@ -86,6 +88,7 @@ static void read_principal(struct db_rows *r, struct arena *a, struct principal 
     if (!out->department && (out->role == ROLE_CITY || out->role == ROLE_COUNTY)) out->department = "health";
     out->unit = db_text_dup(r, 6, a);
     if (!out->unit && out->role == ROLE_CITY) out->unit = "health_commission";
+    out->authority = out->role == ROLE_REGISTRAR ? db_text_dup(r, 7, a) : NULL;
 }
 
 struct login_ctx {
@@ -130,7 +133,7 @@ enum err session_login(struct db *db, struct arena *a, const char *username, con
     char *hash = NULL;
     if (db_next(r) == 1) {
         read_principal(r, a, out);
-        hash = db_text_dup(r, 7, a);
+        hash = db_text_dup(r, 8, a);
     }
     db_done(r);
     /* A missing user still costs one hash, so timing does not reveal which names exist. */
@@ -168,8 +171,8 @@ enum err session_lookup(struct db *db, struct arena *a, const char *token, struc
     if (e != OK) return e;
     if (db_next(r) == 1) {
         read_principal(r, a, out);
-        out->session_id = db_int(r, 7);
-        out->csrf = db_text_dup(r, 8, a);
+        out->session_id = db_int(r, 8);
+        out->csrf = db_text_dup(r, 9, a);
     } else {
         e = ERR_UNAUTHENTICATED;
     }
@@ -233,17 +236,37 @@ enum err token_lookup(struct db *db, struct arena *a, const char *token, struct 
     if (!token || strlen(token) != 43) return ERR_UNAUTHENTICATED;
     char hex[65];
     token_hash(token, hex);
-    struct db_val v[] = {DBV_TEXT(hex)};
+    struct db_val v[] = {DBV_TEXT(hex), DBV_INT(clock_now())};
     struct db_rows *r = NULL;
     enum err e = db_query(db,
-                          "SELECT " USER_COLS " FROM api_tokens t JOIN users u ON u.id = t.user_id "
-                          "WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled = 0",
-                          v, 1, &r);
+                          "SELECT " USER_COLS ", t.id, t.rate_per_minute, "
+                          "(SELECT s.value FROM settings s WHERE s.key = 'token_rate_per_minute') "
+                          "FROM api_tokens t JOIN users u ON u.id = t.user_id "
+                          "WHERE t.token_hash = $1 AND (t.revoked_at IS NULL OR t.revoked_at > $2) "
+                          "AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.disabled = 0",
+                          v, 2, &r);
     if (e != OK) return e;
-    if (db_next(r) == 1)
+    if (db_next(r) == 1) {
         read_principal(r, a, out);
-    else
+        out->token_id = db_int(r, 8);
+        /* The per-token override, else the setting, else 600 a minute. */
+        out->token_rate = 600;
+        if (!db_isnull(r, 9)) {
+            out->token_rate = db_int(r, 9);
+        } else if (db_text(r, 10)) {
+            char *end;
+            long long n = strtoll(db_text(r, 10), &end, 10);
+            if (*end == 0 && n > 0) out->token_rate = n;
+        }
+    } else {
         e = ERR_UNAUTHENTICATED;
+    }
     db_done(r);
     return e;
+}
+
+void auth_token_new(char out[64], char hash_out[65])
+{
+    new_token(out);
+    token_hash(out, hash_out);
 }

@@ -15,6 +15,8 @@
 #include "modules/exchange/exchange.h"
 #include "http/http.h"
 #include "modules/reference/settings.h"
+#include "modules/tokens/tokens.h"
+#include "core/clock.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -26,6 +28,7 @@
 struct opts {
     const char *db, *admin, *password_file, *listen, *username, *role, *district, *department, *unit,
         *institution, *user;
+    const char *authority, *name, *expires_days, *id;
     const char *threads, *per_ip_limit, *from, *to, *out;
 };
 
@@ -36,8 +39,13 @@ static const char usage[] =
     "  tuoyu demo   --db DB\n"
     "  tuoyu gen    --db DB --scale city|province|national --seed N   synthetic data at scale (empty DB)\n"
     "  tuoyu user add --db DB --username U --role ROLE [--district CODE] [--department CODE] [--unit CODE]\n"
-    "                 [--institution ID] --password-file FILE  (inspectors: health|fire|police|market|...)\n"
-    "  tuoyu token create --db DB --user U\n"
+    "                 [--institution ID] [--authority CODE] --password-file FILE\n"
+    "                 (inspectors: health|fire|police|market|...; registrars need --authority\n"
+    "                 market|civil|bianban|approval, or all for an account of every authority)\n"
+    "  tuoyu token create --db DB --user U [--name LABEL] [--expires-days N]\n"
+    "  tuoyu token rotate --db DB --id N               new token; the old one works for "
+    "rotate_grace_seconds\n"
+    "  tuoyu token list   --db DB\n"
     "  tuoyu audit verify --db DB\n"
     "  tuoyu compliance run --db DB                    re-evaluate every institution's compliance now\n"
     "  tuoyu copy   --from DB --to DB                  copy everything into an empty database and verify it\n"
@@ -74,7 +82,11 @@ static int parse(int argc, char **argv, const char *allowed, struct opts *o)
                  {"per-ip-limit", &o->per_ip_limit},
                  {"from", &o->from},
                  {"to", &o->to},
-                 {"out", &o->out}};
+                 {"out", &o->out},
+                 {"authority", &o->authority},
+                 {"name", &o->name},
+                 {"expires-days", &o->expires_days},
+                 {"id", &o->id}};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (strncmp(a, "--", 2) != 0) return bad("unexpected argument", a);
@@ -267,7 +279,8 @@ static int cmd_demo(int argc, char **argv)
 static int cmd_user_add(int argc, char **argv)
 {
     struct opts o = {0};
-    int rc = parse(argc, argv, "db username role district department unit institution password-file", &o);
+    int rc = parse(argc, argv,
+                   "db username role district department unit institution authority password-file", &o);
     if (rc) return rc;
     if (!o.db || !o.username || !o.role || !o.password_file)
         return bad("user add needs --db, --username, --role and --password-file", NULL);
@@ -282,6 +295,11 @@ static int cmd_user_add(int argc, char **argv)
     if (role != ROLE_INSPECTOR && o.department) return bad("only inspectors take --department", o.role);
     if ((role == ROLE_UNIT) != (o.unit != NULL))
         return bad("--unit goes with the unit_officer role, and only with it", o.role);
+    if (role == ROLE_REGISTRAR && !o.authority)
+        return bad("a registrar needs --authority (market, civil, bianban, approval or all)", o.username);
+    if (role != ROLE_REGISTRAR && o.authority) return bad("only registrars take --authority", o.role);
+    if (o.authority && strcmp(o.authority, "all") != 0 && !reg_authority_by_code(o.authority))
+        return bad("unknown --authority (market, civil, bianban, approval or all)", o.authority);
     int64_t inst = 0;
     if (o.institution) {
         char *end;
@@ -294,6 +312,8 @@ static int cmd_user_add(int argc, char **argv)
     if ((rc = open_db(o.db, &db, false))) return rc;
     int64_t id = 0;
     enum err e = user_create(db, NULL, o.username, o.role, o.district, o.department, o.unit, inst, pw, &id);
+    if (e == OK && o.authority && strcmp(o.authority, "all") != 0)
+        e = tokens_set_authority(db, NULL, id, o.authority);
     db_close(db);
     if (e == ERR_CONFLICT) return bad("username taken", o.username), 1;
     if (e == ERR_VALIDATION)
@@ -309,15 +329,23 @@ static int cmd_user_add(int argc, char **argv)
 static int cmd_token_create(int argc, char **argv)
 {
     struct opts o = {0};
-    int rc = parse(argc, argv, "db user", &o);
+    int rc = parse(argc, argv, "db user name expires-days", &o);
     if (rc) return rc;
     if (!o.db || !o.user) return bad("token create needs --db and --user", NULL);
+    if (o.name && strlen(o.name) > 300) return bad("--name is too long", NULL);
+    int64_t days = 0;
+    if (o.expires_days) {
+        char *end;
+        days = strtoll(o.expires_days, &end, 10);
+        if (*end || days < 1 || days > 3650) return bad("bad --expires-days (1..3650)", o.expires_days);
+    }
     struct db *db;
     if ((rc = open_db(o.db, &db, false))) return rc;
     struct arena a;
     arena_init(&a, 0);
     char *token = NULL;
-    enum err e = token_create(db, &a, o.user, &token);
+    enum err e =
+        tokens_create(db, &a, NULL, o.user, o.name, days ? clock_now() + days * 86400 : 0, &token, NULL);
     db_close(db);
     if (e == ERR_NOT_FOUND) {
         arena_free(&a);
@@ -329,6 +357,74 @@ static int cmd_token_create(int argc, char **argv)
         return 1;
     }
     printf("API token for %s (shown once; only its hash is stored):\n%s\n", o.user, token);
+    arena_free(&a);
+    return 0;
+}
+
+static int cmd_token_rotate(int argc, char **argv)
+{
+    struct opts o = {0};
+    int rc = parse(argc, argv, "db id", &o);
+    if (rc) return rc;
+    if (!o.db || !o.id) return bad("token rotate needs --db and --id", NULL);
+    char *end;
+    int64_t id = strtoll(o.id, &end, 10);
+    if (*end || id < 1) return bad("bad --id", o.id);
+    struct db *db;
+    if ((rc = open_db(o.db, &db, false))) return rc;
+    struct arena a;
+    arena_init(&a, 0);
+    char *token = NULL;
+    int64_t new_id = 0, until = 0;
+    enum err e = tokens_rotate(db, &a, NULL, id, &token, &new_id, &until);
+    db_close(db);
+    if (e == ERR_NOT_FOUND || e == ERR_STATE) {
+        arena_free(&a);
+        return bad(e == ERR_NOT_FOUND ? "no such token" : "token already revoked or expired", o.id), 1;
+    }
+    if (e != OK) {
+        fprintf(stderr, "tuoyu: cannot rotate token (%s)\n", err_name(e));
+        arena_free(&a);
+        return 1;
+    }
+    printf("token %lld rotated: the old one works until %lld (epoch seconds); new token %lld (shown "
+           "once):\n%s\n",
+           (long long)id, (long long)until, (long long)new_id, token);
+    arena_free(&a);
+    return 0;
+}
+
+static int cmd_token_list(int argc, char **argv)
+{
+    struct opts o = {0};
+    int rc = parse(argc, argv, "db", &o);
+    if (rc) return rc;
+    if (!o.db) return bad("token list needs --db", NULL);
+    struct db *db;
+    if ((rc = open_db(o.db, &db, false))) return rc;
+    struct arena a;
+    arena_init(&a, 0);
+    struct token_row *t = NULL;
+    int n = 0;
+    enum err e = tokens_list(db, &a, 0, &t, &n);
+    db_close(db);
+    if (e != OK) {
+        fprintf(stderr, "tuoyu: cannot list tokens (%s)\n", err_name(e));
+        arena_free(&a);
+        return 1;
+    }
+    int64_t now = clock_now();
+    printf("id\tuser\trole\tauthority\tname\tcreated_at\tlast_used_at\texpires_at\trevoked_at\tstate\n");
+    for (int i = 0; i < n; i++) {
+        const char *state = t[i].revoked_at && t[i].revoked_at <= now   ? "revoked"
+                            : t[i].expires_at && t[i].expires_at <= now ? "expired"
+                            : t[i].revoked_at                           ? "grace"
+                                                                        : "active";
+        printf("%lld\t%s\t%s\t%s\t%s\t%lld\t%lld\t%lld\t%lld\t%s\n", (long long)t[i].id, t[i].username,
+               t[i].role, t[i].authority ? t[i].authority : "-", t[i].name ? t[i].name : "-",
+               (long long)t[i].created_at, (long long)t[i].last_used_at, (long long)t[i].expires_at,
+               (long long)t[i].revoked_at, state);
+    }
     arena_free(&a);
     return 0;
 }
@@ -468,6 +564,8 @@ int cli_main(int argc, char **argv)
     const char *sub = argc > 2 ? argv[2] : "";
     if (strcmp(cmd, "user") == 0 && strcmp(sub, "add") == 0) return cmd_user_add(argc - 3, argv + 3);
     if (strcmp(cmd, "token") == 0 && strcmp(sub, "create") == 0) return cmd_token_create(argc - 3, argv + 3);
+    if (strcmp(cmd, "token") == 0 && strcmp(sub, "rotate") == 0) return cmd_token_rotate(argc - 3, argv + 3);
+    if (strcmp(cmd, "token") == 0 && strcmp(sub, "list") == 0) return cmd_token_list(argc - 3, argv + 3);
     if (strcmp(cmd, "compliance") == 0 && strcmp(sub, "run") == 0)
         return cmd_compliance_run(argc - 3, argv + 3);
     if (strcmp(cmd, "audit") == 0 && strcmp(sub, "verify") == 0) return cmd_audit_verify(argc - 3, argv + 3);

@@ -34,10 +34,12 @@ static const struct table {
     {"departments", "code, name, competence, sort", "ttti", NULL},
     {"users",
      "id, username, role, district_code, institution_id, password_hash, disabled, created_at, "
-     "department_code, unit_code",
-     "itttitiitt", "id"},
+     "department_code, unit_code, authority",
+     "itttitiittt", "id"},
     {"sessions", "id, token_hash, user_id, csrf, created_at, expires_at", "ititii", "id"},
-    {"api_tokens", "id, token_hash, user_id, created_at, revoked_at", "itiii", "id"},
+    {"api_tokens",
+     "id, token_hash, user_id, created_at, revoked_at, name, expires_at, rate_per_minute, rotated_from",
+     "itiiitiii", "id"},
     {"audit_head", "id, seq, hash", "iit", NULL},
     {"audit_log", "seq, at, actor_id, actor, role, action, entity, entity_id, before, after, prev_hash, hash",
      "iiittttitttt", NULL},
@@ -258,6 +260,9 @@ static const struct table {
      "id, sha256, format, encoding, row_count, created, updated, unchanged, filings, by_user, by_name, at, "
      "created_at",
      "itttiiiiiitii", "id"},
+    /* API tokens' request log (issue 8, module tokens). */
+    {"token_requests", "id, token_id, created_at, method, path, status, duration_ms, client_ip", "iiittiit",
+     "id"},
 };
 #define NTABLES (sizeof tables / sizeof tables[0])
 

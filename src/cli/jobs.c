@@ -7,6 +7,7 @@
 #include "db/db.h"
 #include "modules/compliance/compliance.h"
 #include "modules/people/bans.h"
+#include "modules/tokens/tokens.h"
 
 #include <stdbool.h>
 
@@ -33,6 +34,11 @@ static void daily(struct worker *w)
                 log_msg(y == OK ? LOG_INFO : LOG_WARN,
                         "yearly ban re-check: %d persons checked, %d matched (%s)", checked, matches,
                         err_name(y));
+            int64_t purged = 0;
+            enum err t = tokens_purge_log(db, &purged);
+            if (t != OK || purged)
+                log_msg(t == OK ? LOG_INFO : LOG_WARN, "token request log: %lld old rows purged (%s)",
+                        (long long)purged, err_name(t));
             enum err e = compliance_refresh_all_until(db, &count, stop_asked, w);
             if (e == OK)
                 log_msg(LOG_INFO, "daily compliance: %d institutions evaluated", count);

@@ -3,8 +3,10 @@
 #include "core/log.h"
 #include "export/export.h"
 #include "http/http.h"
+#include "modules/tokens/tokens.h"
 
 #include <microhttpd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -148,6 +150,17 @@ void router_dispatch(struct req *r, struct resp *out, unsigned *route_index)
     enum err e = authenticate(r);
     if (e != OK && !(route->flags & ROUTE_PUBLIC)) goto fail;
     e = OK;
+    /* Bearer tokens are rate-limited per token (cookie sessions are not); the refusal is logged like any
+     * other request of the token (server.c). */
+    int64_t retry_after = 0;
+    if (r->who && r->who->token_id && !tokens_rate_take(r->who->token_id, r->who->token_rate, &retry_after)) {
+        char *ra = arena_alloc(r->a, 24);
+        snprintf(ra, 24, "%lld", (long long)retry_after);
+        r->error_detail = "请求过于频繁，请稍后再试";
+        resp_error(r, out, ERR_THROTTLED, html);
+        resp_header(r, out, "Retry-After", ra);
+        return;
+    }
     if (route->flags & ROUTE_LOOPBACK_OR_ADMIN) {
         if (!is_loopback(r->client_ip) && !(r->who && r->who->role == ROLE_ADMIN))
             e = r->who ? ERR_FORBIDDEN : ERR_UNAUTHENTICATED;

@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "http/http.h"
+#include "modules/tokens/tokens.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -30,6 +31,10 @@ struct rctx {
     size_t cap;
     bool too_large;
     struct timespec start;
+    /* A request authenticated by a bearer token, logged once the response is sent (on_completed). */
+    int64_t token_id, token_ms;
+    unsigned token_status;
+    const char *token_method, *token_path, *token_ip; /* in a */
 };
 
 static const char *db_url;
@@ -205,6 +210,14 @@ static enum MHD_Result finish(struct MHD_Connection *c, struct rctx *x, const ch
     double secs = elapsed(&x->start);
     metrics_observe(route_index, out.status, secs);
     log_request(method, route, out.status, secs, out.len, r.who);
+    if (r.who && r.who->token_id) {
+        x->token_id = r.who->token_id;
+        x->token_status = out.status;
+        x->token_ms = (int64_t)(secs * 1000.0 + 0.5);
+        x->token_method = arena_strdup(r.a, method);
+        x->token_path = arena_strdup(r.a, url);
+        x->token_ip = r.client_ip;
+    }
     return queue(c, &out, is_static);
 }
 
@@ -216,6 +229,14 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     (void)toe;
     struct rctx *x = *con_cls;
     if (!x) return;
+    /* The per-token request log: one INSERT after the response went out, so the client does not wait for
+     * it; a failure is logged, never the request's. */
+    struct db *db = x->token_id ? thread_db() : NULL;
+    if (db) {
+        enum err le = tokens_log_request(db, x->token_id, x->token_method, x->token_path, x->token_status,
+                                         x->token_ms, x->token_ip);
+        if (le != OK) log_msg(LOG_WARN, "token request log: %s", err_name(le));
+    }
     arena_free(&x->a);
     buf_free(&x->body);
     free(x);

@@ -4,6 +4,7 @@
 #include "core/clock.h"
 #include "html/layout.h"
 #include "modules/lifecycle/lifecycle.h"
+#include "modules/tokens/tokens.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -54,7 +55,10 @@ enum err changes_api_list(struct req *r, struct resp *out)
     const char *district = r->who->role == ROLE_COUNTY ? r->who->district : NULL;
     struct feed_event *items = NULL;
     int n = 0;
-    e = feed_list(r->db, r->a, since, (int)limit, district, NULL, &items, &n);
+    /* A registrar bound to one registration authority reads only its institutions' events. */
+    const struct reg_authority *ra =
+        r->who->role == ROLE_REGISTRAR ? reg_authority_by_code(r->who->authority) : NULL;
+    e = feed_list(r->db, r->a, since, (int)limit, district, ra ? ra->name : NULL, &items, &n);
     if (e != OK) return e;
     json_t *arr = json_array();
     for (int i = 0; i < n; i++)

@@ -7,6 +7,7 @@
 #include "modules/institution/inst.h"
 #include "modules/lifecycle/lifecycle.h"
 #include "modules/registration/registration.h"
+#include "modules/tokens/tokens.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -234,6 +235,18 @@ enum err registration_api_push(struct req *r, struct resp *out)
         for (int j = 0; j < r->fe.n && !seen; j++)
             seen = strcmp(r->fe.items[j].field, domain.items[i].field) == 0;
         if (!seen) fe_add(&r->fe, domain.items[i].field, domain.items[i].message);
+    }
+    /* A registrar bound to one registration authority pushes only as that authority (its code or its name);
+     * the stored text is the authority's name, which the change feed filters on. */
+    bool authority_bad = false;
+    for (int i = 0; i < r->fe.n; i++)
+        authority_bad |= strcmp(r->fe.items[i].field, "authority") == 0;
+    if (g.authority && !authority_bad && r->who && r->who->role == ROLE_REGISTRAR && r->who->authority) {
+        const struct reg_authority *ra = reg_authority_by_code(r->who->authority);
+        if (ra && reg_authority_matches(ra->code, g.authority))
+            g.authority = ra->name;
+        else if (ra)
+            fe_addf(&r->fe, "authority", "本账号只能以所属登记机关推送：%s（%s）", ra->name, ra->code);
     }
     if (!ok || r->fe.n) return ERR_VALIDATION;
     if (g.registered_on > clock_day_of(clock_now()) + 1) {
