@@ -84,8 +84,6 @@ enum err session_lookup(struct db *db, struct arena *a, const char *token, struc
 /* End who's cookie session (audited). */
 enum err session_logout(struct db *db, const struct principal *who);
 
-/* Create an API token for a user: *token_out (arena) is shown once; only its hash is stored. */
-enum err token_create(struct db *db, struct arena *a, const char *username, char **token_out);
 /* A new random token (43 characters, NUL-terminated) and its stored hash (64 hex digits). Never blocks. */
 void auth_token_new(char out[64], char hash_out[65]);
 /* Resolve a bearer token: unrevoked (or rotated and still in its grace period), unexpired, of an enabled

@@ -199,38 +199,6 @@ enum err session_logout(struct db *db, const struct principal *who)
     return db_tx(db, logout_tx, &c);
 }
 
-struct token_ctx {
-    const char *username, *hash;
-    int64_t user_id;
-};
-
-static enum err token_tx(struct db *db, void *p)
-{
-    struct token_ctx *c = p;
-    struct db_val u[] = {DBV_TEXT(c->username)};
-    enum err e =
-        db_int_query(db, "SELECT id FROM users WHERE username = $1 AND disabled = 0", u, 1, &c->user_id);
-    if (e != OK) return e;
-    int64_t id = 0;
-    struct db_val v[] = {DBV_TEXT(c->hash), DBV_INT(c->user_id), DBV_INT(clock_now())};
-    e = db_int_query(
-        db, "INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES ($1, $2, $3) RETURNING id", v, 3,
-        &id);
-    if (e != OK) return e;
-    return audit_append(db, NULL, "token.create", "user", c->user_id, NULL, NULL);
-}
-
-enum err token_create(struct db *db, struct arena *a, const char *username, char **token_out)
-{
-    char token[64], hex[65];
-    new_token(token);
-    token_hash(token, hex);
-    struct token_ctx c = {username, hex, 0};
-    enum err e = db_tx(db, token_tx, &c);
-    if (e == OK) *token_out = arena_strdup(a, token);
-    return e;
-}
-
 enum err token_lookup(struct db *db, struct arena *a, const char *token, struct principal *out)
 {
     if (!token || strlen(token) != 43) return ERR_UNAUTHENTICATED;

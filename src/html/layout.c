@@ -75,6 +75,7 @@ void page_begin(struct html *h, struct req *r, const char *title)
         if (who->role & (ROLE_ADMIN | ROLE_CITY | ROLE_COUNTY))
             nav_link(h, r, "/dash/imports/institutions", "批量导入", true);
         if (who->role == ROLE_ADMIN) nav_link(h, r, "/dash/outbox", "数据推送", true);
+        if (who->role == ROLE_ADMIN) nav_link(h, r, "/dash/tokens", "接口令牌", true);
         if (who->role == ROLE_ADMIN) nav_link(h, r, "/dash/users", "账号", true);
     } else if (who->role == ROLE_UNIT) {
         nav_link(h, r, "/units", "我的待办", false);
