@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 pkgs=(build-essential meson ninja-build pkg-config
       libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libpq-dev libcmocka-dev
       python3 chromium tidy curl sqlite3 postgresql postgresql-client fonts-noto-cjk nginx-light openssl wrk
-      libxlsxwriter-dev libcairo2-dev libpango1.0-dev libqrencode-dev poppler-utils zbar-tools unzip libxml2-utils libcurl4-openssl-dev)
+      libxlsxwriter-dev libcairo2-dev libpango1.0-dev libqrencode-dev poppler-utils zbar-tools unzip libxml2-utils libcurl4-openssl-dev
+      clang libclang-rt-14-dev)
 
 # A newer Node.js (e.g. from /usr/local or another package) is kept: installing Debian's nodejs/npm over it
 # would downgrade it or conflict with its bundled npm. Debian 12's own nodejs is 18, which is enough.

@@ -7,6 +7,7 @@
 #                         (TUOYU_TEST_DB=postgresql://…/store) and the whole HTTP suite again with
 #                         TUOYU_TEST_PG=postgresql://postgres@127.0.0.1:PORT (a fresh database per server);
 #                         the cluster is stopped and removed at the end, also on failure
+#   fuzz (short)          scripts/fuzz.sh short: every libFuzzer harness 20 s (clang, build-fuzz); normal pass only
 #   browser tests         node --test tests/browser (Debian's Chromium), SQLite
 #
 #   scripts/test.sh                                   # build in build/
@@ -14,7 +15,7 @@
 #   TUOYU_SKIP_PG=1 TUOYU_SKIP_BROWSER=1 scripts/test.sh   # a quick local run: SQLite only
 #
 # Environment: BUILD_DIR (default build), MESON_OPTS (extra meson setup options), TUOYU_SKIP_BROWSER=1 (skip
-# the browser tests), TUOYU_SKIP_PG=1 (skip the PostgreSQL part; .ci/run clears it), TUOYU_PG_STORE_ONLY=1 (on
+# the browser tests), TUOYU_SKIP_FUZZ=1 (skip the short fuzz run; also skipped when MESON_OPTS sanitizes), TUOYU_SKIP_PG=1 (skip the PostgreSQL part; .ci/run clears it), TUOYU_PG_STORE_ONLY=1 (on
 # PostgreSQL run the store tests but not the HTTP suite), CI=true (the browser tests
 # and the store suite must run). The last line printed is "N passed, N failed, N skipped"; the exit status is
 # non-zero when anything failed or nothing ran.
@@ -212,6 +213,36 @@ t0=$SECONDS
 TUOYU_BIN=$BUILD_ABS/tuoyu tests/deploy/check.sh >"$logs/deploy.log" 2>&1
 cat "$logs/deploy.log"
 count_part deploy "$(grep -c '^ok - ' "$logs/deploy.log")" "$(grep -c '^not ok - ' "$logs/deploy.log")" 0 "$t0"
+
+# The short fuzz run: every libFuzzer harness of tests/fuzz for FUZZ_SECONDS (default 20) s on a copy of its
+# corpus, built with clang in build-fuzz (scripts/fuzz.sh prints one ok / not ok line per harness). Only in
+# the normal pass: the harnesses carry ASan + UBSan themselves, so the sanitizer pass (MESON_OPTS with
+# -Db_sanitize, or TUOYU_SKIP_FUZZ=1) leaves them out.
+if [ -n "${TUOYU_SKIP_FUZZ:-}" ] || [[ "$MESON_OPTS" == *sanitize* ]]; then
+    say "SKIPPED: fuzz (short): this is the sanitizer pass or TUOYU_SKIP_FUZZ=${TUOYU_SKIP_FUZZ:-} (it runs in the normal pass)"
+else
+    t0=$SECONDS
+    say "fuzz (short): scripts/fuzz.sh short"
+    scripts/fuzz.sh short >"$logs/fuzz.log" 2>&1
+    rc=$?
+    cat "$logs/fuzz.log"
+    if [ "$rc" -eq 77 ]; then
+        if [ "${CI:-}" = "true" ]; then
+            say "FAILED: clang with libFuzzer is missing, and under CI the fuzz run must run"
+            failed=$((failed + 1))
+        else
+            say "SKIPPED!!! fuzz (short): clang with libFuzzer is missing (apt-get install clang libclang-rt-14-dev)"
+        fi
+    else
+        fp=$(grep -c '^ok - fuzz_' "$logs/fuzz.log")
+        ff=$(grep -c '^not ok - fuzz_' "$logs/fuzz.log")
+        if [ "$rc" -ne 0 ] && [ "$ff" -eq 0 ]; then
+            echo "fuzz (short): scripts/fuzz.sh exited $rc without a failed harness (build failure?): counting one failure"
+            ff=1
+        fi
+        count_part "fuzz (short)" "$fp" "$ff" 0 "$t0"
+    fi
+fi
 
 if [ -n "${TUOYU_SKIP_PG:-}" ]; then
     say "SKIPPED!!! PostgreSQL part: store and HTTP tests on PostgreSQL (TUOYU_SKIP_PG=$TUOYU_SKIP_PG)"
