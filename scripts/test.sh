@@ -15,7 +15,8 @@
 #   TUOYU_SKIP_PG=1 TUOYU_SKIP_BROWSER=1 scripts/test.sh   # a quick local run: SQLite only
 #
 # Environment: BUILD_DIR (default build), MESON_OPTS (extra meson setup options), TUOYU_SKIP_BROWSER=1 (skip
-# the browser tests), TUOYU_SKIP_FUZZ=1 (skip the short fuzz run; also skipped when MESON_OPTS sanitizes), TUOYU_SKIP_PG=1 (skip the PostgreSQL part; .ci/run clears it), TUOYU_PG_STORE_ONLY=1 (on
+# the browser tests), TUOYU_SKIP_FUZZ=1 (skip the short fuzz run; also skipped when MESON_OPTS sanitizes),
+# TUOYU_SKIP_PG=1 (skip the PostgreSQL part; .ci/run clears it), TUOYU_PG_STORE_ONLY=1 (on
 # PostgreSQL run the store tests but not the HTTP suite), CI=true (the browser tests
 # and the store suite must run). The last line printed is "N passed, N failed, N skipped"; the exit status is
 # non-zero when anything failed or nothing ran.
