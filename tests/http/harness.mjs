@@ -254,6 +254,7 @@ export class Server {
    */
   static async start(opts = {}) {
     const srv = new Server(opts.name || 'tuoyu', { engine: opts.engine, cluster: opts.cluster });
+    srv.serveArgs = opts.serveArgs || []; // extra `tuoyu serve` options, e.g. ['--timeout', '2']
     await srv.init(opts);
     await srv.launch();
     return srv;
@@ -336,7 +337,7 @@ export class Server {
       this.base = `http://127.0.0.1:${this.port}`;
       const log = fs.openSync(this.logPath, 'a');
       this.exited = null;
-      this.proc = spawn(BIN, ['serve', '--db', this.db, '--listen', `127.0.0.1:${this.port}`], {
+      this.proc = spawn(BIN, ['serve', '--db', this.db, '--listen', `127.0.0.1:${this.port}`, ...(this.serveArgs || [])], {
         stdio: ['ignore', log, log],
       });
       fs.closeSync(log);
