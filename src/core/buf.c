@@ -66,3 +66,19 @@ void buf_free(struct buf *b)
     b->p = NULL;
     b->len = b->cap = 0;
 }
+
+void buf_csv_cell(struct buf *b, const char *s, bool last)
+{
+    s = s ? s : "";
+    if (strpbrk(s, ",\"\r\n")) {
+        buf_addc(b, '"');
+        for (; *s; s++) {
+            if (*s == '"') buf_addc(b, '"');
+            buf_addc(b, *s);
+        }
+        buf_addc(b, '"');
+    } else {
+        buf_adds(b, s);
+    }
+    buf_adds(b, last ? "\r\n" : ",");
+}

@@ -3,6 +3,7 @@
 #ifndef TUOYU_BUF_H
 #define TUOYU_BUF_H
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct buf {
@@ -21,5 +22,9 @@ void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(print
 /* Give the bytes to the caller (who frees them with free()) and leave b empty. Never NULL. */
 char *buf_steal(struct buf *b, size_t *len);
 void buf_free(struct buf *b);
+
+/* One CSV cell (RFC 4180) followed by "," or, when last, by CRLF: quoted when it holds a comma, a quote or a
+ * line break, with quotes doubled. NULL is an empty cell. */
+void buf_csv_cell(struct buf *b, const char *s, bool last);
 
 #endif

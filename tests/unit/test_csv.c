@@ -340,10 +340,32 @@ static void test_csv_parses_10000_gbk_rows_well_under_a_second(void **state)
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
+/* What buf_csv_cell writes, csv_parse reads back unchanged: commas, quotes, line breaks, empty and NULL
+ * cells. */
+static void test_csv_cells_written_by_buf_csv_cell_parse_back(void **state)
+{
+    (void)state;
+    const char *cells[] = {"plain", "a,b", "say \"hi\"", "line\r\nbreak", "", "张湾区"};
+    struct buf b = BUF_INIT;
+    buf_csv_cell(&b, "h1", false);
+    buf_csv_cell(&b, "h2", false);
+    buf_csv_cell(&b, "h3", false);
+    buf_csv_cell(&b, "h4", false);
+    buf_csv_cell(&b, "h5", false);
+    buf_csv_cell(&b, "h6", true);
+    for (int i = 0; i < 6; i++)
+        buf_csv_cell(&b, i == 4 ? NULL : cells[i], i == 5);
+    struct csv c = parse_ok(b.p, b.len);
+    assert_int_equal(c.nrows, 2);
+    expect_row(&c, 1, 6, cells);
+    buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         T(test_csv_utf8_with_and_without_bom_parse_alike),
+        T(test_csv_cells_written_by_buf_csv_cell_parse_back),
         T(test_csv_gbk_bytes_of_zhang_san_decode_to_utf8),
         T(test_csv_gbk_header_and_rows_decode),
         T(test_csv_gb18030_four_byte_sequence_decodes),

@@ -112,22 +112,6 @@ enum err credit_api_revoke(struct req *r, struct resp *out)
 }
 
 /* One CSV cell (RFC 4180): quoted when it holds a comma, quote or line break, quotes doubled. */
-static void csv_cell(struct buf *b, const char *s, bool last)
-{
-    s = s ? s : "";
-    if (strpbrk(s, ",\"\r\n")) {
-        buf_addc(b, '"');
-        for (; *s; s++) {
-            if (*s == '"') buf_addc(b, '"');
-            buf_addc(b, *s);
-        }
-        buf_addc(b, '"');
-    } else {
-        buf_adds(b, s);
-    }
-    buf_adds(b, last ? "\r\n" : ",");
-}
-
 static const char *const export_cols[] = {
     "institution_name", "uscc",       "kind",           "kind_zh",         "summary", "decision_number",
     "authority",        "decided_on", "publicity_from", "publicity_until", "status",  "in_force",
@@ -164,25 +148,25 @@ enum err credit_api_export(struct req *r, struct resp *out)
     struct buf b = BUF_INIT;
     buf_adds(&b, "\xEF\xBB\xBF"); /* BOM: Excel then reads the file as UTF-8 */
     for (int c = 0; export_cols[c]; c++)
-        csv_cell(&b, export_cols[c], !export_cols[c + 1]);
+        buf_csv_cell(&b, export_cols[c], !export_cols[c + 1]);
     for (int i = 0; i < n; i++) {
         const struct credit_record *c = &items[i];
         char d1[11], d2[11], d3[11];
         const char *kind = c->kind >= 0 ? credit_kind_names[c->kind] : "other";
         const char *kind_zh = c->kind >= 0 ? credit_kind_names_zh[c->kind] : "其他失信行为";
-        csv_cell(&b, c->institution_name, false);
-        csv_cell(&b, c->uscc, false);
-        csv_cell(&b, kind, false);
-        csv_cell(&b, kind_zh, false);
-        csv_cell(&b, c->summary, false);
-        csv_cell(&b, c->decision_number, false);
-        csv_cell(&b, c->authority, false);
-        csv_cell(&b, date_format(c->decided_on, d1), false);
-        csv_cell(&b, date_format(c->publicity_from, d2), false);
-        csv_cell(&b, date_format(c->publicity_until, d3), false);
-        csv_cell(&b, c->status >= 0 ? credit_status_names[c->status] : "", false);
-        csv_cell(&b, c->in_force ? "1" : "0", false);
-        csv_cell(&b, c->district_code, true);
+        buf_csv_cell(&b, c->institution_name, false);
+        buf_csv_cell(&b, c->uscc, false);
+        buf_csv_cell(&b, kind, false);
+        buf_csv_cell(&b, kind_zh, false);
+        buf_csv_cell(&b, c->summary, false);
+        buf_csv_cell(&b, c->decision_number, false);
+        buf_csv_cell(&b, c->authority, false);
+        buf_csv_cell(&b, date_format(c->decided_on, d1), false);
+        buf_csv_cell(&b, date_format(c->publicity_from, d2), false);
+        buf_csv_cell(&b, date_format(c->publicity_until, d3), false);
+        buf_csv_cell(&b, c->status >= 0 ? credit_status_names[c->status] : "", false);
+        buf_csv_cell(&b, c->in_force ? "1" : "0", false);
+        buf_csv_cell(&b, c->district_code, true);
     }
     out->status = 200;
     out->body = buf_steal(&b, &out->len);

@@ -55,22 +55,6 @@ static enum err last_updated(struct db *db, int64_t *day)
     return e;
 }
 
-static void csv_cell(struct buf *b, const char *s, bool last)
-{
-    s = s ? s : "";
-    if (strpbrk(s, ",\"\r\n")) {
-        buf_addc(b, '"');
-        for (; *s; s++) {
-            if (*s == '"') buf_addc(b, '"');
-            buf_addc(b, *s);
-        }
-        buf_addc(b, '"');
-    } else {
-        buf_adds(b, s);
-    }
-    buf_adds(b, last ? "\r\n" : ",");
-}
-
 /* Run the one query and call row() for each institution. */
 struct od_row {
     int64_t id, places, filed_on;
@@ -118,26 +102,26 @@ static void csv_row(const struct od_row *o, void *p)
     struct buf *b = p;
     char num[32], day[11];
     snprintf(num, sizeof num, "%lld", (long long)o->id);
-    csv_cell(b, num, false);
-    csv_cell(b, o->name, false);
-    csv_cell(b, o->uscc, false);
-    csv_cell(b, o->district_code, false);
-    csv_cell(b, o->district_name, false);
-    csv_cell(b, o->address, false);
+    buf_csv_cell(b, num, false);
+    buf_csv_cell(b, o->name, false);
+    buf_csv_cell(b, o->uscc, false);
+    buf_csv_cell(b, o->district_code, false);
+    buf_csv_cell(b, o->district_name, false);
+    buf_csv_cell(b, o->address, false);
     struct buf types = BUF_INIT;
     for (int t = 0; t < SVC__COUNT; t++)
         if (o->service_types & (1u << t)) {
             if (types.len) buf_addc(&types, ';');
             buf_adds(&types, service_type_names[t]);
         }
-    csv_cell(b, types.len ? types.p : "", false);
+    buf_csv_cell(b, types.len ? types.p : "", false);
     buf_free(&types);
-    csv_cell(b, o->inclusive ? "true" : "false", false);
+    buf_csv_cell(b, o->inclusive ? "true" : "false", false);
     snprintf(num, sizeof num, "%lld", (long long)o->places);
-    csv_cell(b, num, false);
-    csv_cell(b, o->filing_number, false);
-    csv_cell(b, o->has_filed_on ? date_format(o->filed_on, day) : "", false);
-    csv_cell(b, o->state, true);
+    buf_csv_cell(b, num, false);
+    buf_csv_cell(b, o->filing_number, false);
+    buf_csv_cell(b, o->has_filed_on ? date_format(o->filed_on, day) : "", false);
+    buf_csv_cell(b, o->state, true);
 }
 
 enum err opendata_csv(struct req *r, struct resp *out)
@@ -145,7 +129,7 @@ enum err opendata_csv(struct req *r, struct resp *out)
     struct buf b = BUF_INIT;
     buf_adds(&b, "\xEF\xBB\xBF"); /* BOM: spreadsheet programs then read UTF-8 */
     for (int i = 0; i < OD_NFIELDS; i++)
-        csv_cell(&b, od_fields[i].name, i == OD_NFIELDS - 1);
+        buf_csv_cell(&b, od_fields[i].name, i == OD_NFIELDS - 1);
     enum err e = each_institution(r->db, csv_row, &b);
     if (e != OK) {
         buf_free(&b);
