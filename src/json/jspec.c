@@ -435,3 +435,10 @@ void fe_check_text(struct field_errors *fe, const char *field, const char *s, bo
         fe_addf(fe, field, "不能超过 %d 字", max);
     }
 }
+
+bool fe_has(const struct field_errors *fe, const char *field)
+{
+    for (int i = 0; i < fe->n; i++)
+        if (strcmp(fe->items[i].field, field) == 0) return true;
+    return false;
+}

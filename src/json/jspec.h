@@ -125,6 +125,9 @@ size_t utf8_chars(const char *s);
 /* Whether s is NULL or holds only blanks: ASCII spaces, tabs, line breaks and the ideographic space U+3000.
  * A text of only blanks says nothing, so required texts treat it as missing. Pure. */
 bool text_blank(const char *s);
+/* Whether fe already names field (the validator reported it, so later checks of the same field keep quiet).
+ */
+bool fe_has(const struct field_errors *fe, const char *field);
 /* A free text field: blank and required → `missing` on field; longer than max characters → "不能超过 max 字".
  */
 void fe_check_text(struct field_errors *fe, const char *field, const char *s, bool required,

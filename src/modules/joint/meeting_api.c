@@ -20,13 +20,6 @@ static bool sees_all(const struct principal *who)
     return meeting_is_office(who->role, who->unit) || who->role == ROLE_ADMIN || who->role == ROLE_AUDITOR;
 }
 
-static bool fe_has(const struct field_errors *fe, const char *field)
-{
-    for (int i = 0; i < fe->n; i++)
-        if (strcmp(fe->items[i].field, field) == 0) return true;
-    return false;
-}
-
 /* A required text that is not only blanks (when the validator let it through). */
 static void need_words(struct req *r, const char *field, const char *s, const char *message)
 {

@@ -173,11 +173,7 @@ enum err plan_api_report_save(struct req *r, struct resp *out)
         JS_END,
     };
     jspec_parse(body, spec, "", &r->fe);
-    bool period_bad = false, narrative_bad = false;
-    for (int i = 0; i < r->fe.n; i++) {
-        period_bad |= strcmp(r->fe.items[i].field, "period") == 0;
-        narrative_bad |= strcmp(r->fe.items[i].field, "narrative") == 0;
-    }
+    bool period_bad = fe_has(&r->fe, "period"), narrative_bad = fe_has(&r->fe, "narrative");
     /* The store's own checks, for the fields the validator let through: one answer, every field. */
     int kind = plan_period_kind(r->db);
     int64_t first, today = clock_day_of(clock_now());
@@ -303,10 +299,8 @@ enum err plan_api_report_review(struct req *r, struct resp *out)
         JS_END,
     };
     jspec_parse(body, spec, "", &r->fe);
-    bool reason_bad = false;
-    for (int i = 0; i < r->fe.n; i++)
-        reason_bad |= strcmp(r->fe.items[i].field, "reason") == 0;
-    if (decision == 1 && !reason_bad && text_blank(reason)) fe_add(&r->fe, "reason", "退回时必须说明理由");
+    if (decision == 1 && !fe_has(&r->fe, "reason") && text_blank(reason))
+        fe_add(&r->fe, "reason", "退回时必须说明理由");
     if (r->fe.n) return ERR_VALIDATION;
     struct plan_report p;
     e = plan_report_review(r->db, r->a, r->who, r->id[0], decision == 0 ? PE_ACCEPT : PE_RETURN, reason,

@@ -17,13 +17,6 @@ static const char *const check_results[] = {"pass", "fail", NULL};
 
 /* ---- Helpers ------------------------------------------------------------------------------------------- */
 
-static bool fe_has(const struct field_errors *fe, const char *field)
-{
-    for (int i = 0; i < fe->n; i++)
-        if (strcmp(fe->items[i].field, field) == 0) return true;
-    return false;
-}
-
 /* Add an error unless the field has one already (the JSON validator may have reported it). */
 static void bad(struct field_errors *fe, const char *field, const char *message)
 {

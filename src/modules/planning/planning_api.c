@@ -64,13 +64,6 @@ static enum err read_district(struct req *r, const char **district)
     return OK;
 }
 
-static bool fe_has(const struct field_errors *fe, const char *field)
-{
-    for (int i = 0; i < fe->n; i++)
-        if (strcmp(fe->items[i].field, field) == 0) return true;
-    return false;
-}
-
 static bool query_int(struct req *r, const char *key, int64_t lo, int64_t hi, int64_t def, int64_t *out)
 {
     const char *s = req_query(r, key);

@@ -19,14 +19,6 @@ static bool visible(const struct principal *who, const char *district, int64_t i
     return auth_sees_district(who, district);
 }
 
-/* Whether fe already names field. */
-static bool fe_has(const struct field_errors *fe, const char *field)
-{
-    for (int i = 0; i < fe->n; i++)
-        if (strcmp(fe->items[i].field, field) == 0) return true;
-    return false;
-}
-
 /* The order r->id[0], when who may see it (ERR_NOT_FOUND otherwise). */
 static enum err load_visible(struct req *r, struct rect_order *o)
 {

@@ -238,10 +238,8 @@ enum err registration_api_push(struct req *r, struct resp *out)
     }
     /* A registrar bound to one registration authority pushes only as that authority (its code or its name);
      * the stored text is the authority's name, which the change feed filters on. */
-    bool authority_bad = false;
-    for (int i = 0; i < r->fe.n; i++)
-        authority_bad |= strcmp(r->fe.items[i].field, "authority") == 0;
-    if (g.authority && !authority_bad && r->who && r->who->role == ROLE_REGISTRAR && r->who->authority) {
+    if (g.authority && !fe_has(&r->fe, "authority") && r->who && r->who->role == ROLE_REGISTRAR &&
+        r->who->authority) {
         const struct reg_authority *ra = reg_authority_by_code(r->who->authority);
         if (ra && reg_authority_matches(ra->code, g.authority))
             g.authority = ra->name;

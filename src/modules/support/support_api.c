@@ -17,13 +17,6 @@ static bool visible(const struct principal *who, const char *district, int64_t i
     return auth_sees_district(who, district);
 }
 
-static bool fe_has(const struct field_errors *fe, const char *field)
-{
-    for (int i = 0; i < fe->n; i++)
-        if (strcmp(fe->items[i].field, field) == 0) return true;
-    return false;
-}
-
 static int this_year(void)
 {
     int y, m, d;
