@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import test, { after, before } from 'node:test';
-import { Server, show } from './harness.mjs';
+import { Server } from './harness.mjs';
 
 const TIMEOUT_S = 2;
 const PER_IP = 6;
@@ -35,6 +35,15 @@ function connect() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** GET /healthz on a new connection of its own: with a 2 s idle timeout, a connection kept alive in a pool by an
+ * earlier request may have been cut by the server, which is the point of this file. Resolves the status. */
+async function healthz() {
+  const s = await connect();
+  s.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+  await waitClosed(s, 5000);
+  return Number((s.received.match(/^HTTP\/1\.[01] (\d{3})/) || [])[1] || 0);
+}
+
 async function waitClosed(s, ms) {
   const t0 = Date.now();
   while (s.closedAt === null && Date.now() - t0 < ms) await sleep(50);
@@ -49,8 +58,7 @@ test('a request that stops half-way is cut after the idle timeout, and the serve
   const held = s.closedAt - t0;
   assert.ok(held >= (TIMEOUT_S - 1) * 1000, `cut too early (${held} ms)`);
   assert.ok(!/^HTTP\/1\.1 2/.test(s.received), 'a half request was answered 2xx');
-  const res = await srv.get('/healthz');
-  assert.equal(res.status, 200, show(res));
+  assert.equal(await healthz(), 200);
 });
 
 test('one address holds at most --per-ip-limit connections; idle ones are cut and room comes back', async () => {
@@ -62,8 +70,7 @@ test('one address holds at most --per-ip-limit connections; idle ones are cut an
   assert.equal(extra.received, '');
   // The idle ones time out, after which a normal request gets through again.
   for (const s of idle) assert.ok(await waitClosed(s, (TIMEOUT_S + 4) * 1000), 'an idle connection was never cut');
-  const res = await srv.get('/healthz');
-  assert.equal(res.status, 200, show(res));
+  assert.equal(await healthz(), 200);
 });
 
 test('headers larger than a connection may hold are refused without 2xx; the server stays up', async () => {
@@ -73,8 +80,7 @@ test('headers larger than a connection may hold are refused without 2xx; the ser
   assert.ok(await waitClosed(s, (TIMEOUT_S + 4) * 1000), 'the oversize request left the connection open');
   const status = (s.received.match(/^HTTP\/1\.[01] (\d{3})/) || [])[1];
   assert.ok(!status || Number(status) >= 400, `oversize headers answered ${status}`);
-  const res = await srv.get('/healthz');
-  assert.equal(res.status, 200, show(res));
+  assert.equal(await healthz(), 200);
 });
 
 test('a bad --timeout is refused on the command line', async () => {
