@@ -442,3 +442,9 @@ bool fe_has(const struct field_errors *fe, const char *field)
         if (strcmp(fe->items[i].field, field) == 0) return true;
     return false;
 }
+
+json_t *json_list_page(json_t *items, int64_t total, int per_page, int page)
+{
+    return json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total, "per_page", per_page,
+                     "page", page);
+}

@@ -118,6 +118,8 @@ json_t *json_day(int64_t day);
 /* The same when present, else JSON null (for a nullable day column: json_day_opt(!db_isnull(r, c), db_int(r,
  * c))). */
 json_t *json_day_opt(bool present, int64_t day);
+/* A page of a list: {items, total, per_page, page}; takes the reference to items. New reference. */
+json_t *json_list_page(json_t *items, int64_t total, int per_page, int page);
 
 /* The number of Unicode characters in a UTF-8 string (jansson has already validated it). */
 size_t utf8_chars(const char *s);

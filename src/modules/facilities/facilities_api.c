@@ -29,12 +29,6 @@ static json_t *str_or_null(const char *s)
     return s ? json_string(s) : json_null();
 }
 
-static json_t *list_answer(json_t *items, int64_t total, int per_page, int page)
-{
-    return json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total, "per_page", per_page,
-                     "page", page);
-}
-
 /* An integer query parameter in lo..hi into *out (dflt when absent); a bad value goes into r->fe. */
 static void query_int(struct req *r, const char *key, int64_t lo, int64_t hi, int64_t dflt, int64_t *out)
 {
@@ -112,7 +106,7 @@ enum err facilities_api_community_list(struct req *r, struct resp *out)
     json_t *arr = json_array();
     for (int i = 0; i < n; i++)
         json_array_append_new(arr, community_json(&items[i]));
-    return resp_json(r, out, 200, list_answer(arr, total, COMMUNITY_PER_PAGE, f.page));
+    return resp_json(r, out, 200, json_list_page(arr, total, COMMUNITY_PER_PAGE, f.page));
 }
 
 /* POST /api/v1/communities {district_code (county officials: optional, their own), code, name, street, kind,
@@ -240,7 +234,7 @@ enum err facilities_api_project_list(struct req *r, struct resp *out)
     json_t *arr = json_array();
     for (int i = 0; i < n; i++)
         json_array_append_new(arr, project_json(&items[i]));
-    return resp_json(r, out, 200, list_answer(arr, total, PROJECT_PER_PAGE, f.page));
+    return resp_json(r, out, 200, json_list_page(arr, total, PROJECT_PER_PAGE, f.page));
 }
 
 /* POST /api/v1/residential-projects {district_code, community_id?, name, developer, homes, facility_area_m2,
@@ -378,7 +372,7 @@ enum err facilities_api_room_list(struct req *r, struct resp *out)
     json_t *arr = json_array();
     for (int i = 0; i < n; i++)
         json_array_append_new(arr, room_json(&items[i]));
-    return resp_json(r, out, 200, list_answer(arr, total, ROOM_PER_PAGE, f.page));
+    return resp_json(r, out, 200, json_list_page(arr, total, ROOM_PER_PAGE, f.page));
 }
 
 /* POST /api/v1/mother-baby-rooms {district_code, name, organisation, place_kind, address, area_m2, status,

@@ -72,12 +72,6 @@ static enum err district_filter(struct req *r, const char **district, bool *empt
     return OK;
 }
 
-static json_t *list_answer(json_t *items, int64_t total, int per_page, int page)
-{
-    return json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total, "per_page", per_page,
-                     "page", page);
-}
-
 /* ---- Subsidies ----------------------------------------------------------------------------------------- */
 
 static json_t *subsidy_json(const struct subsidy *s)
@@ -148,7 +142,7 @@ enum err support_api_subsidy_list(struct req *r, struct resp *out)
                                .status = q.status,
                                .type = type && *type ? type : NULL,
                                .page = (int)q.page};
-    if (q.empty) return resp_json(r, out, 200, list_answer(json_array(), 0, SUBSIDY_PER_PAGE, f.page));
+    if (q.empty) return resp_json(r, out, 200, json_list_page(json_array(), 0, SUBSIDY_PER_PAGE, f.page));
     struct subsidy *items;
     int n;
     int64_t total;
@@ -157,7 +151,7 @@ enum err support_api_subsidy_list(struct req *r, struct resp *out)
     json_t *arr = json_array();
     for (int i = 0; i < n; i++)
         json_array_append_new(arr, subsidy_json(&items[i]));
-    return resp_json(r, out, 200, list_answer(arr, total, SUBSIDY_PER_PAGE, f.page));
+    return resp_json(r, out, 200, json_list_page(arr, total, SUBSIDY_PER_PAGE, f.page));
 }
 
 /* POST /api/v1/subsidies {institution_id (operators: their own, may be omitted), year, type, amount_fen,
@@ -493,7 +487,7 @@ enum err support_api_dem_list(struct req *r, struct resp *out)
                            .institution_id = q.institution_id,
                            .status = q.status,
                            .page = (int)q.page};
-    if (q.empty) return resp_json(r, out, 200, list_answer(json_array(), 0, DEM_PER_PAGE, f.page));
+    if (q.empty) return resp_json(r, out, 200, json_list_page(json_array(), 0, DEM_PER_PAGE, f.page));
     struct demonstration *items;
     int n;
     int64_t total;
@@ -502,7 +496,7 @@ enum err support_api_dem_list(struct req *r, struct resp *out)
     json_t *arr = json_array();
     for (int i = 0; i < n; i++)
         json_array_append_new(arr, dem_json(&items[i]));
-    return resp_json(r, out, 200, list_answer(arr, total, DEM_PER_PAGE, f.page));
+    return resp_json(r, out, 200, json_list_page(arr, total, DEM_PER_PAGE, f.page));
 }
 
 /* POST /api/v1/demonstrations {institution_id? (the operator's own), year, statement} */
