@@ -191,6 +191,13 @@ static enum err map_error(const PGresult *res, const char *sql)
     if (!state) state = "";
     /* serialization_failure, deadlock_detected, lock_not_available: run the transaction again. */
     if (!strcmp(state, "40001") || !strcmp(state, "40P01") || !strcmp(state, "55P03")) return ERR_DB_SOFT;
+    /* The server going away or not taking work yet (connection exceptions, class 08; operator intervention
+     * such as a shutdown or a start-up in progress, class 57; too many connections, 53300) can reach us as
+     * an error result before libpq notices the socket is closed: the database is unavailable, not wrong. */
+    if (!strncmp(state, "08", 2) || !strncmp(state, "57", 2) || !strcmp(state, "53300")) {
+        log_msg(LOG_WARN, "postgresql unavailable (%s)", state);
+        return ERR_DB_SOFT;
+    }
     if (!strcmp(state, "23505")) return ERR_CONFLICT;
     /* Only the primary message is logged: DETAIL quotes key values. Data exceptions (class 22) quote the
      * offending value in the primary message too, so they are logged by code alone. */
