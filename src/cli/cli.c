@@ -255,7 +255,9 @@ static int cmd_serve(int argc, char **argv)
     jobs_start(o.db);
     export_worker_start(o.db);
     outbox_start(o.db);
+    tokens_log_start(o.db);
     enum err e = server_run(&cfg);
+    tokens_log_stop();
     outbox_stop();
     export_worker_stop();
     jobs_stop();

@@ -172,6 +172,32 @@ enum err db_sync_ids(struct db *db, const char *table, const char *id_column)
     return db->ops->sync_ids ? db->ops->sync_ids(db, table, id_column) : OK;
 }
 
+uint64_t db_hash_sql(const char *sql)
+{
+    size_t n = strlen(sql);
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, sql + i, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdull;
+        h ^= h >> 32;
+    }
+    for (; i < n; i++)
+        h = (h ^ (unsigned char)sql[i]) * 0x100000001b3ull;
+    return h ^ (h >> 29);
+}
+
+void db_snapshot_begin(struct db *db)
+{
+    if (db->ops->snapshot) db->ops->snapshot(db, true);
+}
+
+void db_snapshot_end(struct db *db)
+{
+    if (db->ops->snapshot) db->ops->snapshot(db, false);
+}
+
 enum err db_tx(struct db *db, db_tx_fn fn, void *ctx)
 {
     enum err e = ERR_DB_SOFT;

@@ -98,6 +98,16 @@ enum err db_exec_script(struct db *db, const char *sql);
  * the program, never from input): otherwise ERR_INTERNAL. Run it outside a transaction or inside one. */
 enum err db_sync_ids(struct db *db, const char *table, const char *id_column);
 
+/* A read snapshot around a request that only reads: the statements up to db_snapshot_end see one state of
+ * the database and, on SQLite, share one read transaction (one lock cycle instead of one per statement, the
+ * largest cost of a small read). A statement that writes, or a transaction of db_tx, ends the snapshot
+ * first, so a handler that also writes (an audited read) behaves as without it. PostgreSQL: nothing (each
+ * statement is its own transaction there, and a BEGIN would cost a round trip). Never fails the caller:
+ * a snapshot that cannot start is simply not there. Not reentrant: one per request. */
+void db_snapshot_begin(struct db *db);
+/* End the snapshot of db_snapshot_begin (and any transaction a failed end left open); nothing if none. */
+void db_snapshot_end(struct db *db);
+
 /* The transaction runner. fn runs inside BEGIN IMMEDIATE (SQLite) / BEGIN (PostgreSQL); the transaction
  * commits when fn returns OK and rolls back otherwise. Soft errors (busy, serialization failure, deadlock)
  * from fn or from COMMIT are retried up to 5 times with backoff, so fn must not have side effects outside the
@@ -113,6 +123,9 @@ enum err db_migrate(struct db *db);
 enum err db_schema_check(struct db *db, int *version);
 
 /* Internals shared by the engine implementations. */
+/* The key of a statement cache: a hash of the SQL text, read 8 bytes at a time (the texts run to a few
+ * kilobytes and are hashed on every statement; a byte-wise loop was most of the query path's own time). */
+uint64_t db_hash_sql(const char *sql);
 struct db_ops {
     const char *dialect;
     void (*close)(struct db *db);
@@ -130,6 +143,8 @@ struct db_ops {
     enum err (*sync_ids)(struct db *db, const char *table, const char *id_column);
     const char *begin_sql;
     const char *bulk_on_sql, *bulk_off_sql;
+    /* Optional (NULL: nothing to do): start or end a read snapshot; see db_snapshot_begin. */
+    void (*snapshot)(struct db *db, bool on);
 };
 struct db {
     const struct db_ops *ops;

@@ -212,14 +212,6 @@ static enum err map_error(const PGresult *res, const char *sql)
 
 /* ---- Statements ---------------------------------------------------------------------------------------- */
 
-static uint64_t hash_sql(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
-
 /* The $N parameters of a text: *max gets the highest N, and used[N-1] is set for each N seen (used may be
  * NULL to count only). Quoted strings, quoted names and comments are skipped. */
 static void scan_params(const char *sql, int *max, unsigned char *used)
@@ -256,7 +248,7 @@ static void scan_params(const char *sql, int *max, unsigned char *used)
 static enum err get_stmt(struct pg_db *g, const char *sql, struct cached **out, struct cached *scratch,
                          bool *lost)
 {
-    uint64_t h = hash_sql(sql);
+    uint64_t h = db_hash_sql(sql);
     struct cached *c = NULL;
     for (int probe = 0; probe < 8; probe++) {
         struct cached *s = &g->cache[(h + (uint64_t)probe) % CACHE_SLOTS];

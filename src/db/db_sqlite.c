@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define CACHE_SLOTS 256
 
@@ -25,6 +26,7 @@ struct sqlite_db {
     struct db base;
     sqlite3 *h;
     struct cached cache[CACHE_SLOTS];
+    bool snap; /* a read snapshot (deferred BEGIN of db_snapshot_begin) is open */
 };
 
 struct sqlite_rows {
@@ -54,14 +56,6 @@ static enum err map_rc(sqlite3 *h, int rc)
         log_msg(LOG_ERROR, "sqlite error %d: %s", rc, sqlite3_errmsg(h));
         return ERR_DB;
     }
-}
-
-static uint64_t hash_sql(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
 }
 
 static void sq_close(struct db *db)
@@ -131,7 +125,7 @@ static enum err bind_params(sqlite3_stmt *st, const struct db_val *p, int n, boo
  * text) is not shared: a fresh one is prepared and finalized after use. */
 static enum err get_stmt(struct sqlite_db *s, const char *sql, sqlite3_stmt **st, struct cached **slot)
 {
-    uint64_t h = hash_sql(sql);
+    uint64_t h = db_hash_sql(sql);
     for (int probe = 0; probe < 8; probe++) {
         struct cached *c = &s->cache[(h + (uint64_t)probe) % CACHE_SLOTS];
         if (c->sql && strcmp(c->sql, sql) == 0) {
@@ -169,6 +163,16 @@ static void release(struct sqlite_db *s, sqlite3_stmt *st, struct cached *slot)
     }
 }
 
+static void sq_snapshot(struct db *db, bool on);
+
+/* Transaction control reads as read-only to sqlite3_stmt_readonly, yet must not run inside a snapshot. */
+static bool is_tx_control(const char *sql)
+{
+    return !strncasecmp(sql, "BEGIN", 5) || !strncasecmp(sql, "COMMIT", 6) ||
+           !strncasecmp(sql, "ROLLBACK", 8) || !strncasecmp(sql, "SAVEPOINT", 9) ||
+           !strncasecmp(sql, "RELEASE", 7) || !strncasecmp(sql, "PRAGMA", 6);
+}
+
 static enum err sq_query(struct db *db, const char *sql, const struct db_val *p, int n, struct db_rows **rows)
 {
     struct sqlite_db *s = (struct sqlite_db *)db;
@@ -176,6 +180,8 @@ static enum err sq_query(struct db *db, const char *sql, const struct db_val *p,
     struct cached *slot = NULL;
     enum err e = get_stmt(s, sql, &st, &slot);
     if (e != OK) return e;
+    /* A write or a transaction of its own ends the read snapshot first (db_snapshot_begin). */
+    if (s->snap && (!sqlite3_stmt_readonly(st) || is_tx_control(sql))) sq_snapshot(db, false);
     e = bind_params(st, p, n, slot ? slot->ordered : params_ordered(st));
     if (e != OK) goto fail;
     int rc = sqlite3_step(st);
@@ -270,6 +276,7 @@ static int64_t sq_changes(struct db *db)
 static enum err sq_exec_script(struct db *db, const char *sql)
 {
     struct sqlite_db *s = (struct sqlite_db *)db;
+    if (s->snap) sq_snapshot(db, false);
     char *msg = NULL;
     int rc = sqlite3_exec(s->h, sql, NULL, NULL, &msg);
     if (rc != SQLITE_OK) {
@@ -278,6 +285,22 @@ static enum err sq_exec_script(struct db *db, const char *sql)
         return map_rc(s->h, rc);
     }
     return OK;
+}
+
+/* Begin: a deferred BEGIN when no transaction is open (the read lock comes with the first SELECT). End:
+ * COMMIT whatever is open — at the end of a request no transaction of db_tx can be, so that is the snapshot,
+ * or the transaction a write turned it into when ending it failed — and ROLLBACK if that fails. */
+static void sq_snapshot(struct db *db, bool on)
+{
+    struct sqlite_db *s = (struct sqlite_db *)db;
+    if (on) {
+        if (s->snap || !sqlite3_get_autocommit(s->h)) return;
+        s->snap = sq_query(db, "BEGIN", NULL, 0, NULL) == OK;
+        return;
+    }
+    s->snap = false;
+    if (sqlite3_get_autocommit(s->h)) return;
+    if (sq_query(db, "COMMIT", NULL, 0, NULL) != OK) sq_query(db, "ROLLBACK", NULL, 0, NULL);
 }
 
 static const struct db_ops sqlite_ops = {
@@ -296,6 +319,7 @@ static const struct db_ops sqlite_ops = {
     .begin_sql = "BEGIN IMMEDIATE",
     .bulk_on_sql = "PRAGMA synchronous=OFF",
     .bulk_off_sql = "PRAGMA synchronous=FULL",
+    .snapshot = sq_snapshot,
 };
 
 enum err db_sqlite_open(const char *path, bool create, struct db **out)

@@ -1,11 +1,13 @@
 /* The router: matches a request against the static route table, answers 404/405/401/403 itself, checks the
  * CSRF token on cookie-authenticated writes, and calls the handler. */
 #include "core/log.h"
+#include "core/mem.h"
 #include "export/export.h"
 #include "http/http.h"
 #include "modules/tokens/tokens.h"
 
 #include <microhttpd.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,11 +50,76 @@ static bool match(const char *pattern, const char *path, struct req *r)
     return true;
 }
 
+/* The lookup index. A path's key is its text up to its fourth '/' (its first three segments:
+ * "/api/v1/public",
+ * "/dash/quality", "/healthz"). A route whose key has no '{' can only match paths with that very key, so the
+ * scan looks at those routes (found by binary search in `keyed`, sorted by key, then by table order) and at
+ * the few routes with a parameter among their first three segments (`loose`), merged in table order: the
+ * first route of the table that matches still wins, as in a plain scan. Built once, read-only after. */
+struct route_key {
+    const char *p;
+    size_t n;
+    int idx;
+};
+static struct route_key *keyed;
+static int nkeyed, *loose, nloose;
+static pthread_once_t index_once = PTHREAD_ONCE_INIT;
+
+static size_t key_len(const char *s)
+{
+    int slashes = 0;
+    size_t i = 0;
+    for (; s[i]; i++)
+        if (s[i] == '/' && ++slashes == 4) break;
+    return i;
+}
+
+static int key_cmp(const char *a, size_t an, const char *b, size_t bn)
+{
+    int c = memcmp(a, b, an < bn ? an : bn);
+    return c ? c : (an > bn) - (an < bn);
+}
+
+static int route_key_cmp(const void *x, const void *y)
+{
+    const struct route_key *a = x, *b = y;
+    int c = key_cmp(a->p, a->n, b->p, b->n);
+    return c ? c : a->idx - b->idx;
+}
+
+static void build_index(void)
+{
+    keyed = xcalloc((size_t)nroutes + 1, sizeof *keyed);
+    loose = xcalloc((size_t)nroutes + 1, sizeof *loose);
+    for (int i = 0; i < nroutes; i++) {
+        size_t n = key_len(routes[i].pattern);
+        if (memchr(routes[i].pattern, '{', n))
+            loose[nloose++] = i;
+        else
+            keyed[nkeyed++] = (struct route_key){routes[i].pattern, n, i};
+    }
+    qsort(keyed, (size_t)nkeyed, sizeof *keyed, route_key_cmp);
+}
+
 int router_match(const char *method, const char *path, struct req *r)
 {
+    pthread_once(&index_once, build_index);
     bool path_seen = false;
     if (strcmp(method, "HEAD") == 0) method = "GET";
-    for (int i = 0; i < nroutes; i++) {
+    size_t n = key_len(path);
+    int lo = 0, hi = nkeyed;
+    while (lo < hi) { /* the first route with a key not below the path's */
+        int mid = (lo + hi) / 2;
+        if (key_cmp(keyed[mid].p, keyed[mid].n, path, n) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    int k = lo, l = 0;
+    for (;;) {
+        bool kin = k < nkeyed && key_cmp(keyed[k].p, keyed[k].n, path, n) == 0;
+        if (!kin && l >= nloose) break;
+        int i = kin && (l >= nloose || keyed[k].idx < loose[l]) ? keyed[k++].idx : loose[l++];
         if (!match(routes[i].pattern, path, NULL)) continue;
         path_seen = true;
         if (strcmp(routes[i].method, method) != 0) continue;
@@ -136,7 +203,19 @@ static bool csrf_ok(struct req *r, const struct route *route)
     return given && r->who->csrf && strlen(given) == strlen(r->who->csrf) && strcmp(given, r->who->csrf) == 0;
 }
 
+static void dispatch(struct req *r, struct resp *out, unsigned *route_index);
+
 void router_dispatch(struct req *r, struct resp *out, unsigned *route_index)
+{
+    /* A GET reads one state of the database in one read transaction (db_snapshot_begin); its writes, such
+     * as audited reads, end the snapshot before they run. */
+    bool read = !strcmp(r->method, "GET") || !strcmp(r->method, "HEAD");
+    if (read) db_snapshot_begin(r->db);
+    dispatch(r, out, route_index);
+    if (read) db_snapshot_end(r->db);
+}
+
+static void dispatch(struct req *r, struct resp *out, unsigned *route_index)
 {
     int idx = router_match(r->method, r->path, r);
     if (idx < 0) {

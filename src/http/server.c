@@ -32,7 +32,7 @@ struct rctx {
     bool too_large;
     struct timespec start;
     /* A request authenticated by a bearer token, logged once the response is sent (on_completed). */
-    int64_t token_id, token_ms;
+    int64_t token_id, token_ms, token_at;
     unsigned token_status;
     const char *token_method, *token_path, *token_ip; /* in a */
 };
@@ -214,6 +214,7 @@ static enum MHD_Result finish(struct MHD_Connection *c, struct rctx *x, const ch
         x->token_id = r.who->token_id;
         x->token_status = out.status;
         x->token_ms = (int64_t)(secs * 1000.0 + 0.5);
+        x->token_at = clock_now();
         x->token_method = arena_strdup(r.a, method);
         x->token_path = arena_strdup(r.a, url);
         x->token_ip = r.client_ip;
@@ -229,14 +230,10 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     (void)toe;
     struct rctx *x = *con_cls;
     if (!x) return;
-    /* The per-token request log: one INSERT after the response went out, so the client does not wait for
-     * it; a failure is logged, never the request's. */
-    struct db *db = x->token_id ? thread_db() : NULL;
-    if (db) {
-        enum err le = tokens_log_request(db, x->token_id, x->token_method, x->token_path, x->token_status,
-                                         x->token_ms, x->token_ip);
-        if (le != OK) log_msg(LOG_WARN, "token request log: %s", err_name(le));
-    }
+    /* The per-token request log: queued after the response went out (tokens_log.c writes it in batches). */
+    if (x->token_id)
+        tokens_log_request(x->token_id, x->token_at, x->token_method, x->token_path, x->token_status,
+                           x->token_ms, x->token_ip);
     arena_free(&x->a);
     buf_free(&x->body);
     free(x);
@@ -311,7 +308,7 @@ enum err server_run(const struct server_config *cfg)
         (unsigned)(cfg->timeout_s ? cfg->timeout_s : 30), MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)(cfg->conn_limit ? cfg->conn_limit : 1000), MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         (unsigned)(cfg->per_ip_limit ? cfg->per_ip_limit : 256), MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)(cfg->conn_memory_limit ? cfg->conn_memory_limit : 128 * 1024),
+        (size_t)(cfg->conn_memory_limit ? cfg->conn_memory_limit : 32 * 1024),
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
         MHD_OPTION_END);
     if (!d) {

@@ -80,10 +80,25 @@ enum err tokens_rotate(struct db *db, struct arena *a, const struct principal *a
 /* Revoke token id at once. ERR_NOT_FOUND; ERR_STATE when already revoked. Audited; own transaction. */
 enum err tokens_revoke(struct db *db, const struct principal *actor, int64_t id);
 
-/* Record one request authenticated by token_id. path must hold no query string (cut at '?'); it is cut to
- * 300 bytes. One INSERT outside any transaction; errors are returned for the caller to log, never fatal. */
-enum err tokens_log_request(struct db *db, int64_t token_id, const char *method, const char *path,
-                            unsigned status, int64_t duration_ms, const char *client_ip);
+/* The request log (tokens_log.c). One request authenticated by token_id, at epoch seconds at: queued for
+ * the writer thread (path is cut at '?' and to 300 bytes). Never blocks on the database; when the queue is
+ * full the row is dropped and counted in the log. Thread-safe. */
+void tokens_log_request(int64_t token_id, int64_t at, const char *method, const char *path, unsigned status,
+                        int64_t duration_ms, const char *client_ip);
+/* Write every queued row with db in one transaction, waiting for a batch another thread is writing. Readers
+ * of the log call it first. A failure is logged and returned; those rows are gone. Thread-safe; blocks. */
+enum err tokens_log_flush(struct db *db);
+/* Start / stop the writer thread of `tuoyu serve` (its own connection to db_url, kept for the process). Stop
+ * flushes what is left. */
+bool tokens_log_start(const char *db_url);
+void tokens_log_stop(void);
+struct token_log_row {
+    int64_t token_id, at, duration_ms;
+    unsigned status;
+    char method[8], path[301], client_ip[46];
+};
+/* Store: insert rows[0..n) into token_requests in one transaction. */
+enum err tokens_store_log_rows(struct db *db, const struct token_log_row *rows, int n);
 struct token_request {
     int64_t id, at, status, duration_ms;
     const char *method, *path, *client_ip;

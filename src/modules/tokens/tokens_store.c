@@ -39,6 +39,7 @@ static void read_token(struct db_rows *r, struct arena *a, void *item)
 
 enum err tokens_list(struct db *db, struct arena *a, int64_t user_id, struct token_row **items, int *n)
 {
+    tokens_log_flush(db); /* last_used_at comes from the log */
     struct db_val v[] = {DBV_INT(user_id)};
     return db_get_all(db, a,
                       "SELECT " TOKEN_COLUMNS " FROM api_tokens t JOIN users u ON u.id = t.user_id "
@@ -48,6 +49,7 @@ enum err tokens_list(struct db *db, struct arena *a, int64_t user_id, struct tok
 
 enum err tokens_get(struct db *db, struct arena *a, int64_t id, struct token_row *out)
 {
+    tokens_log_flush(db);
     struct db_val v[] = {DBV_INT(id)};
     memset(out, 0, sizeof *out);
     return db_get_one(db, a,
@@ -191,20 +193,33 @@ enum err tokens_revoke(struct db *db, const struct principal *actor, int64_t id)
 /* ---- The request log ------------------------------------------------------------------------------------
  */
 
-enum err tokens_log_request(struct db *db, int64_t token_id, const char *method, const char *path,
-                            unsigned status, int64_t duration_ms, const char *client_ip)
+struct log_rows_ctx {
+    const struct token_log_row *rows;
+    int n;
+};
+
+static enum err log_rows_tx(struct db *db, void *ctx)
 {
-    char p[301];
-    size_t n = strcspn(path ? path : "", "?");
-    if (n > 300) n = 300;
-    memcpy(p, path ? path : "", n);
-    p[n] = 0;
-    struct db_val v[] = {DBV_INT(token_id), DBV_INT(clock_now()), DBV_TEXT(method),   DBV_TEXT(p),
-                         DBV_INT(status),   DBV_INT(duration_ms), DBV_TEXT(client_ip)};
-    return db_exec(db,
-                   "INSERT INTO token_requests (token_id, created_at, method, path, status, duration_ms, "
-                   "client_ip) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                   v, DB_NPARAMS(v));
+    const struct log_rows_ctx *c = ctx;
+    for (int i = 0; i < c->n; i++) {
+        const struct token_log_row *q = &c->rows[i];
+        struct db_val v[] = {DBV_INT(q->token_id),  DBV_INT(q->at),     DBV_TEXT(q->method),
+                             DBV_TEXT(q->path),     DBV_INT(q->status), DBV_INT(q->duration_ms),
+                             DBV_TEXT(q->client_ip)};
+        enum err e =
+            db_exec(db,
+                    "INSERT INTO token_requests (token_id, created_at, method, path, status, duration_ms, "
+                    "client_ip) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    v, DB_NPARAMS(v));
+        if (e != OK) return e;
+    }
+    return OK;
+}
+
+enum err tokens_store_log_rows(struct db *db, const struct token_log_row *rows, int n)
+{
+    struct log_rows_ctx c = {rows, n};
+    return db_tx(db, log_rows_tx, &c);
 }
 
 static void read_request(struct db_rows *r, struct arena *a, void *item)
@@ -222,6 +237,7 @@ static void read_request(struct db_rows *r, struct arena *a, void *item)
 enum err tokens_requests(struct db *db, struct arena *a, int64_t token_id, int limit,
                          struct token_request **items, int *n)
 {
+    tokens_log_flush(db);
     struct db_val v[] = {DBV_INT(token_id), DBV_INT(limit)};
     return db_get_all(
         db, a,
@@ -242,6 +258,7 @@ static void read_day_count(struct db_rows *r, struct arena *a, void *item)
 enum err tokens_day_counts(struct db *db, struct arena *a, int64_t from_day, struct token_day_count **items,
                            int *n)
 {
+    tokens_log_flush(db);
     /* CST days: the epoch seconds shifted by 8 hours, divided whole (integers on both engines). */
     struct db_val v[] = {DBV_INT(clock_day_start(from_day))};
     return db_get_all(db, a,
