@@ -510,6 +510,11 @@ static int cmd_backup(int argc, char **argv)
     if (e == ERR_STATE)
         return bad("online backup is for SQLite; back up PostgreSQL with pg_dump (docs/deployment.md)", NULL);
     if (e == ERR_CONFLICT) return bad("the backup file exists already", o.out);
+    if (e == ERR_DB_FULL) {
+        fprintf(stderr, "tuoyu: backup failed (%s): no space left for %s; nothing was kept\n", err_name(e),
+                o.out);
+        return 1;
+    }
     if (e != OK) {
         fprintf(stderr, "tuoyu: backup failed (%s)\n", err_name(e));
         return 1;

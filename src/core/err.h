@@ -23,6 +23,7 @@
     X(ERR_FILING_ATTACHMENTS, 422, "filing_missing_attachments", "备案材料缺少附件，不能批准")               \
     X(ERR_HIRE_REFUSED, 422, "hire_refused", "不能录用此人，请联系所在县（市、区）卫生健康局")               \
     X(ERR_DB_SOFT, 503, "db_busy", "数据库繁忙，请重试")                                                     \
+    X(ERR_DB_FULL, 503, "storage_full", "存储空间已满，暂时无法保存，请稍后重试")                            \
     X(ERR_DB, 500, "db_error", "数据库错误")                                                                 \
     X(ERR_NOMEM, 500, "out_of_memory", "内存不足")                                                           \
     X(ERR_IO, 500, "io_error", "读写错误")                                                                   \

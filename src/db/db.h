@@ -54,7 +54,9 @@ const char *db_dialect(const struct db *db);
 /* Run one statement with parameters. When rows is non-NULL the caller iterates the result with db_next and
  * must call db_done; when NULL, the statement runs to completion and rows are discarded.
  * Returns ERR_DB_SOFT on busy/serialization/deadlock (retryable), ERR_CONFLICT on a unique or primary-key
- * violation, ERR_DB otherwise. May block on locks (bounded by the busy timeout). */
+ * violation, ERR_DB_FULL when the disk is full (SQLITE_FULL, ENOSPC, PostgreSQL 53100; not retried: the
+ * server answers 503 until space returns), ERR_DB otherwise. May block on locks (bounded by the busy
+ * timeout). */
 enum err db_query(struct db *db, const char *sql, const struct db_val *params, int nparams,
                   struct db_rows **rows);
 /* Advance: 1 when a row is available, 0 at the end, -1 on error (see db_rows_err). */

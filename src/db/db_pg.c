@@ -198,6 +198,11 @@ static enum err map_error(const PGresult *res, const char *sql)
         log_msg(LOG_WARN, "postgresql unavailable (%s)", state);
         return ERR_DB_SOFT;
     }
+    /* disk_full: the server could not write; nothing of the transaction was kept. */
+    if (!strcmp(state, "53100")) {
+        log_msg(LOG_WARN, "postgresql: storage full (%s)", state);
+        return ERR_DB_FULL;
+    }
     if (!strcmp(state, "23505")) return ERR_CONFLICT;
     /* Only the primary message is logged: DETAIL quotes key values. Data exceptions (class 22) quote the
      * offending value in the primary message too, so they are logged by code alone. */

@@ -7,6 +7,7 @@
 #include "db/db.h"
 #include "db/db_backup.h"
 
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +53,22 @@ static enum err map_rc(sqlite3 *h, int rc)
         return ERR_DB;
     case SQLITE_NOMEM:
         return ERR_NOMEM;
+    case SQLITE_FULL:
+        /* The disk (or the page-count limit) is full: nothing of the statement was kept, and SQLite may have
+         * rolled the whole transaction back already (db_tx rolls back the rest). Not retried: the server
+         * answers 503 until space returns. */
+        log_msg(LOG_WARN, "sqlite: storage full (%d)", rc);
+        return ERR_DB_FULL;
+    case SQLITE_IOERR:
+        /* Growing a file (ftruncate, fallocate, the -shm mapping) reports ENOSPC as an I/O error: that is a
+         * full disk too. Any other I/O error is a fault of the storage, not a transient state. */
+        if (sqlite3_system_errno(h) == ENOSPC || sqlite3_system_errno(h) == EDQUOT) {
+            log_msg(LOG_WARN, "sqlite: storage full (%d)", rc);
+            return ERR_DB_FULL;
+        }
+        log_msg(LOG_ERROR, "sqlite I/O error %d (errno %d): %s", rc, sqlite3_system_errno(h),
+                sqlite3_errmsg(h));
+        return ERR_DB;
     default:
         log_msg(LOG_ERROR, "sqlite error %d: %s", rc, sqlite3_errmsg(h));
         return ERR_DB;
@@ -176,6 +193,9 @@ static bool is_tx_control(const char *sql)
 static enum err sq_query(struct db *db, const char *sql, const struct db_val *p, int n, struct db_rows **rows)
 {
     struct sqlite_db *s = (struct sqlite_db *)db;
+    /* After a full disk or an I/O error SQLite may have rolled the whole transaction back itself: the
+     * runner's ROLLBACK then has nothing to do, and is not an error. */
+    if (!rows && sqlite3_get_autocommit(s->h) && strcmp(sql, "ROLLBACK") == 0) return OK;
     sqlite3_stmt *st = NULL;
     struct cached *slot = NULL;
     enum err e = get_stmt(s, sql, &st, &slot);
@@ -385,5 +405,12 @@ enum err db_backup(struct db *db, const char *path, int *pages)
     if (e == OK && sqlite3_exec(out, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) != SQLITE_OK) e = ERR_IO;
 done:
     sqlite3_close_v2(out);
+    /* The target did not exist before: a half-written copy (a full disk, an I/O error) is not left behind
+     * to be mistaken for a backup. */
+    if (e != OK) {
+        remove(path);
+        char journal[4096];
+        if (snprintf(journal, sizeof journal, "%s-journal", path) < (int)sizeof journal) remove(journal);
+    }
     return e;
 }

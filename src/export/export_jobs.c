@@ -346,7 +346,7 @@ static void run_job(struct db *db, struct arena *a, const struct export_job *job
     struct progress_ctx pc = {db, job->id};
     json_t *rows = NULL;
     e = export_collect(&r, route, s, EXPORT_JOB_MAX_ROWS, true, job_progress, &pc, &rows);
-    if (e == ERR_DB_SOFT || e == ERR_DB) goto soft;
+    if (e == ERR_DB_SOFT || e == ERR_DB_FULL || e == ERR_DB) goto soft;
     if (e != OK) {
         job_fail(db, job->id, failure_text(&r, e));
         return;

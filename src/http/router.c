@@ -272,7 +272,7 @@ fail:
         resp_redirect(r, out, "/login");
         return;
     }
-    if (e == ERR_DB || e == ERR_DB_SOFT) metrics_db_error();
+    if (e == ERR_DB || e == ERR_DB_SOFT || e == ERR_DB_FULL) metrics_db_error();
     if (out->body) {
         free(out->body);
         out->body = NULL;

@@ -251,9 +251,10 @@ export class Server {
    * opts.demo: load `tuoyu demo` data instead of the standard accounts (demo accounts get tokens on demand).
    * opts.users: extra accounts { name: [role, district, department] } (department: inspectors only).
    * opts.engine, opts.cluster: where the database goes (see freshDb).
+   * opts.dir: the directory to make the server's temp dir in (default the system's), e.g. a small tmpfs.
    */
   static async start(opts = {}) {
-    const srv = new Server(opts.name || 'tuoyu', { engine: opts.engine, cluster: opts.cluster });
+    const srv = new Server(opts.name || 'tuoyu', { engine: opts.engine, cluster: opts.cluster, dir: opts.dir });
     srv.serveArgs = opts.serveArgs || []; // extra `tuoyu serve` options, e.g. ['--timeout', '2']
     await srv.init(opts);
     await srv.launch();
@@ -271,9 +272,10 @@ export class Server {
     return srv;
   }
 
-  /** A temp dir and a fresh database (freshDb, with its engine and cluster options), or db when given. */
-  constructor(name, { db, engine, cluster } = {}) {
-    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
+  /** A temp dir (in dir, default the system's) and a fresh database (freshDb, with its engine and cluster
+   * options), or db when given. */
+  constructor(name, { db, engine, cluster, dir } = {}) {
+    this.dir = fs.mkdtempSync(path.join(dir || os.tmpdir(), `${name}-`));
     this.db = db || freshDb(this.dir, name, { engine, cluster });
     this.logPath = path.join(this.dir, 'server.log');
     this.tokens = {};

@@ -505,6 +505,64 @@ static void test_tx_with_a_conflict_inside_rolls_back_and_the_connection_goes_on
     assert_int_equal(count_where_uscc(d.uscc), 1);
 }
 
+/* A full disk (SQLite: the database may not grow past max_page_count, which SQLite reports as SQLITE_FULL,
+ * exactly as for ENOSPC) is ERR_DB_FULL, not retried; the transaction leaves nothing behind and the
+ * connection goes on, for reads at once and for writes when space returns. */
+static enum err full_tx(struct db *d, void *p)
+{
+    int *calls = p;
+    (*calls)++;
+    enum err e =
+        db_exec(d,
+                "INSERT INTO institutions (uscc, name, legal_form, district_code, address, "
+                "business_scope, registered_on, authority, state, created_at, updated_at) VALUES "
+                "('91420303TXFULL0001', 'x', 'company', '420303', 'x', 'x', 1, 'x', 'registered', 1, 1)",
+                NULL, 0);
+    static char big[256 * 1024];
+    memset(big, 'x', sizeof big - 1);
+    struct db_val v[] = {DBV_TEXT(big)};
+    if (e == OK)
+        e = db_exec(d,
+                    "INSERT INTO institutions (uscc, name, legal_form, district_code, address, "
+                    "business_scope, registered_on, authority, state, created_at, updated_at) VALUES "
+                    "('91420303TXFULL0002', 'x', 'company', '420303', 'x', $1, 1, 'x', 'registered', 1, 1)",
+                    v, 1);
+    return e;
+}
+
+static void test_sqlite_full_disk_is_storage_full_and_the_connection_goes_on(void **state)
+{
+    (void)state;
+    if (is_pg()) skip();
+    int64_t pages = 0;
+    assert_int_equal(db_int_query(db, "PRAGMA page_count", NULL, 0, &pages), OK);
+    char limit[64];
+    snprintf(limit, sizeof limit, "PRAGMA max_page_count = %lld", (long long)pages + 2);
+    assert_int_equal(db_exec_script(db, limit), OK);
+    int calls = 0;
+    assert_int_equal(db_tx(db, full_tx, &calls), ERR_DB_FULL);
+    assert_int_equal(calls, 1);
+    assert_int_equal(count_where_uscc("91420303TXFULL0001"), 0);
+    assert_int_equal(count_where_uscc("91420303TXFULL0002"), 0);
+    assert_int_equal(db_exec_script(db, "PRAGMA max_page_count = 1073741823"), OK);
+    assert_int_equal(db_tx(db, full_tx, &calls), OK);
+    assert_int_equal(count_where_uscc("91420303TXFULL0002"), 1);
+}
+
+/* PostgreSQL's disk_full (SQLSTATE 53100), raised here by hand, is the same ERR_DB_FULL; the connection goes
+ * on. */
+static void test_pg_disk_full_is_storage_full(void **state)
+{
+    (void)state;
+    if (!is_pg()) skip();
+    assert_int_equal(
+        db_exec(db, "DO $$ BEGIN RAISE EXCEPTION 'no space' USING ERRCODE = 'disk_full'; END $$", NULL, 0),
+        ERR_DB_FULL);
+    int64_t one = 0;
+    assert_int_equal(db_int_query(db, "SELECT 1", NULL, 0, &one), OK);
+    assert_int_equal(one, 1);
+}
+
 /* ---- The audit chain ----------------------------------------------------------------------------------- */
 
 static enum err audit_three_tx(struct db *d, void *p)
@@ -714,6 +772,8 @@ int main(void)
         cmocka_unit_test(test_tx_retries_a_soft_error_and_commits_once),
         cmocka_unit_test(test_tx_gives_up_after_repeated_soft_errors),
         cmocka_unit_test(test_tx_with_a_conflict_inside_rolls_back_and_the_connection_goes_on),
+        cmocka_unit_test(test_sqlite_full_disk_is_storage_full_and_the_connection_goes_on),
+        cmocka_unit_test(test_pg_disk_full_is_storage_full),
         cmocka_unit_test(test_audit_chain_verifies_and_pinpoints_a_tampered_entry),
         cmocka_unit_test(test_opening_a_missing_database_is_not_found),
         cmocka_unit_test(test_pg_statement_after_the_session_died_is_retried_transparently),

@@ -265,7 +265,7 @@ static void worker_main(struct worker *w)
         if (!db && db_open_existing(url, &db) != OK) db = NULL;
         if (db) {
             enum err e = outbox_round(db, &sent);
-            if (e != OK && e != ERR_DB_SOFT) {
+            if (e != OK && e != ERR_DB_SOFT && e != ERR_DB_FULL) {
                 log_msg(LOG_WARN, "outbox round failed (%s); reconnecting", err_name(e));
                 db_close(db);
                 db = NULL;
