@@ -29,13 +29,16 @@ struct opts {
     const char *db, *admin, *password_file, *listen, *username, *role, *district, *department, *unit,
         *institution, *user;
     const char *authority, *name, *expires_days, *id;
-    const char *threads, *per_ip_limit, *timeout, *from, *to, *out;
+    const char *threads, *per_ip_limit, *timeout, *request_deadline, *from, *to, *out;
 };
 
 static const char usage[] =
     "usage:\n"
     "  tuoyu init   --db DB [--admin NAME --password-file FILE]\n"
     "  tuoyu serve  --db DB [--listen 127.0.0.1:8080] [--threads N] [--per-ip-limit N] [--timeout SECONDS]\n"
+    "               [--request-deadline SECONDS]   cut a connection idle for --timeout (30 s), or not done\n"
+    "               sending a whole request within --request-deadline (60 s) of connecting or its last "
+    "answer\n"
     "  tuoyu demo   --db DB\n"
     "  tuoyu gen    --db DB --scale city|province|national --seed N   synthetic data at scale (empty DB)\n"
     "  tuoyu user add --db DB --username U --role ROLE [--district CODE] [--department CODE] [--unit CODE]\n"
@@ -81,6 +84,7 @@ static int parse(int argc, char **argv, const char *allowed, struct opts *o)
                  {"threads", &o->threads},
                  {"per-ip-limit", &o->per_ip_limit},
                  {"timeout", &o->timeout},
+                 {"request-deadline", &o->request_deadline},
                  {"from", &o->from},
                  {"to", &o->to},
                  {"out", &o->out},
@@ -226,7 +230,7 @@ static int cmd_init(int argc, char **argv)
 static int cmd_serve(int argc, char **argv)
 {
     struct opts o = {0};
-    int rc = parse(argc, argv, "db listen threads per-ip-limit timeout", &o);
+    int rc = parse(argc, argv, "db listen threads per-ip-limit timeout request-deadline", &o);
     if (rc) return rc;
     if (!o.db) return bad("missing --db", NULL);
     struct server_config cfg = {.db_url = o.db, .listen = o.listen ? o.listen : "127.0.0.1:8080"};
@@ -234,10 +238,15 @@ static int cmd_serve(int argc, char **argv)
     if (o.per_ip_limit) cfg.per_ip_limit = (unsigned)atoi(o.per_ip_limit);
     /* --timeout: seconds a connection may stay idle (half a request included) before it is cut. */
     if (o.timeout) cfg.timeout_s = (unsigned)atoi(o.timeout);
+    /* --request-deadline: seconds a connection has for a whole request (headers and body), from its accept or
+     * its previous response, however steadily it trickles; a request being answered is never cut. */
+    if (o.request_deadline) cfg.request_deadline_s = (unsigned)atoi(o.request_deadline);
     if (o.threads && (cfg.threads < 1 || cfg.threads > 256)) return bad("bad number", o.threads);
     if (o.per_ip_limit && (cfg.per_ip_limit < 1 || cfg.per_ip_limit > 100000))
         return bad("bad number", o.per_ip_limit);
     if (o.timeout && (cfg.timeout_s < 1 || cfg.timeout_s > 3600)) return bad("bad number", o.timeout);
+    if (o.request_deadline && (cfg.request_deadline_s < 1 || cfg.request_deadline_s > 3600))
+        return bad("bad number", o.request_deadline);
     if (!server_listen_valid(cfg.listen)) return bad("bad --listen address", cfg.listen);
     if (captcha_startup_check(cfg.listen) != OK)
         return bad("TUOYU_CAPTCHA_FIXED (tests only) needs 1-6 digits and a loopback --listen", cfg.listen);

@@ -138,6 +138,7 @@ struct server_config {
     const char *listen; /* "127.0.0.1:8080" */
     unsigned threads;   /* 0 → number of cores */
     unsigned conn_limit, per_ip_limit, timeout_s;
+    unsigned request_deadline_s; /* whole request (headers and body) within; 0 → 60 */
     size_t conn_memory_limit;
 };
 /* Whether listen is a usable "host:port" ("127.0.0.1:8080", "[::1]:8080"). Pure. */

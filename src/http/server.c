@@ -1,12 +1,14 @@
 /* The HTTP server: libmicrohttpd with an epoll thread pool sized to the cores, limits on connections,
- * per-IP connections, memory and idle time. A request is answered on the access handler's second (or last)
- * call: answering on the first forces "Connection: close" and costs a new TCP connection per request.
+ * per-IP connections, memory and idle time, and a deadline for a whole request (http/deadline.h). A request
+ * is answered on the access handler's second (or last) call: answering on the first forces
+ * "Connection: close" and costs a new TCP connection per request.
  * Each worker thread keeps its own database connection. */
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/mem.h"
+#include "http/deadline.h"
 #include "http/http.h"
 #include "modules/tokens/tokens.h"
 
@@ -178,6 +180,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 /* Build the request, dispatch it and queue the response. */
 static enum MHD_Result finish(struct MHD_Connection *c, struct rctx *x, const char *url, const char *method)
 {
+    deadline_request_received(c);
     struct req r = {0};
     struct resp out = {0};
     r.a = &x->a;
@@ -226,8 +229,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
     (void)cls;
-    (void)c;
     (void)toe;
+    deadline_request_done(c);
     struct rctx *x = *con_cls;
     if (!x) return;
     /* The per-token request log: queued after the response went out (tokens_log.c writes it in batches). */
@@ -299,6 +302,7 @@ enum err server_run(const struct server_config *cfg)
     sigaddset(&set, SIGINT);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
+    if (!deadline_start(cfg->request_deadline_s ? cfg->request_deadline_s : 60)) return ERR_INTERNAL;
 
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
@@ -310,8 +314,9 @@ enum err server_run(const struct server_config *cfg)
         (unsigned)(cfg->per_ip_limit ? cfg->per_ip_limit : 256), MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)(cfg->conn_memory_limit ? cfg->conn_memory_limit : 32 * 1024),
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-        MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_CONNECTION, deadline_notify, NULL, MHD_OPTION_END);
     if (!d) {
+        deadline_stop();
         log_msg(LOG_ERROR, "cannot listen on %s", cfg->listen);
         return ERR_IO;
     }
@@ -328,6 +333,7 @@ enum err server_run(const struct server_config *cfg)
         nanosleep(&ts, NULL);
     }
     MHD_stop_daemon(d);
+    deadline_stop();
     for (int i = 0; i < ndbs; i++)
         db_close(dbs[i]);
     ndbs = 0;

@@ -24,8 +24,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = path.resolve(process.env.TUOYU_BIN || 'build/tuoyu');
-// Sanitizer builds are several times slower; give them room.
-const SLOW = /asan|sanitize/i.test(BIN + (process.env.MESON_OPTS || '')) ? 4 : 1;
+// TUOYU_VALGRIND=1 runs every server (not the other commands) under valgrind's memcheck (scripts/valgrind.sh):
+// exit code 99 on a memory error or a definite leak; its report goes to TUOYU_VALGRIND_LOGS (default: the
+// server's temp dir) as <server dir name>.<pid>.vg.log.
+const VALGRIND = process.env.TUOYU_VALGRIND === '1';
+// Sanitizer builds are several times slower, valgrind many times; give them room.
+const SLOW = VALGRIND ? 15 : /asan|sanitize/i.test(BIN + (process.env.MESON_OPTS || '')) ? 4 : 1;
+const VALGRIND_SUPP = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../valgrind.supp');
 export const REQUEST_TIMEOUT_MS = 20000 * SLOW;
 
 // ---- the database engine ----
@@ -339,9 +344,9 @@ export class Server {
       this.base = `http://127.0.0.1:${this.port}`;
       const log = fs.openSync(this.logPath, 'a');
       this.exited = null;
-      this.proc = spawn(BIN, ['serve', '--db', this.db, '--listen', `127.0.0.1:${this.port}`, ...(this.serveArgs || [])], {
-        stdio: ['ignore', log, log],
-      });
+      const args = ['serve', '--db', this.db, '--listen', `127.0.0.1:${this.port}`, ...(this.serveArgs || [])];
+      const [cmd, argv] = VALGRIND ? ['valgrind', [...this.valgrindArgs(), BIN, ...args]] : [BIN, args];
+      this.proc = spawn(cmd, argv, { stdio: ['ignore', log, log] });
       fs.closeSync(log);
       const proc = this.proc;
       this.exitPromise = new Promise((resolve) =>
@@ -362,6 +367,21 @@ export class Server {
       }
     }
     throw new Error(`server did not start: ${lastErr.message}\n--- server log ---\n${this.logTail()}`);
+  }
+
+  /** valgrind's options for a server: memcheck, errors and definite leaks fail it with exit code 99. */
+  valgrindArgs() {
+    const logs = process.env.TUOYU_VALGRIND_LOGS || this.dir;
+    return [
+      '--error-exitcode=99',
+      '--leak-check=full',
+      '--errors-for-leak-kinds=definite',
+      '--show-leak-kinds=definite',
+      '--track-fds=no',
+      '--num-callers=30',
+      `--suppressions=${VALGRIND_SUPP}`,
+      `--log-file=${path.join(logs, `${path.basename(this.dir)}.%p.vg.log`)}`,
+    ];
   }
 
   async waitHealthy() {
@@ -408,8 +428,11 @@ export class Server {
   /** Stop (SIGKILL when forced) and remove the temp dir unless TUOYU_KEEP_TMP is set. For after() hooks. */
   async cleanup() {
     if (this.proc && !this.exited) {
-      this.proc.kill('SIGKILL');
+      // Under valgrind a server is stopped, not killed, so that its leak check runs.
+      const timer = VALGRIND ? setTimeout(() => this.proc.kill('SIGKILL'), 60000) : null;
+      this.proc.kill(VALGRIND ? 'SIGTERM' : 'SIGKILL');
       await this.exitPromise;
+      clearTimeout(timer);
     }
     if (!process.env.TUOYU_KEEP_TMP) fs.rmSync(this.dir, { recursive: true, force: true });
     else console.log(`# kept ${this.dir}`);
