@@ -8,11 +8,13 @@
 #include "db/db_backup.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #define CACHE_SLOTS 256
 
@@ -27,8 +29,35 @@ struct sqlite_db {
     struct db base;
     sqlite3 *h;
     struct cached cache[CACHE_SLOTS];
-    bool snap; /* a read snapshot (deferred BEGIN of db_snapshot_begin) is open */
+    bool snap;   /* a read snapshot (deferred BEGIN of db_snapshot_begin) is open */
+    bool writer; /* holds writer_mu: its BEGIN IMMEDIATE transaction is open */
 };
+
+/* The writers of this process take turns on a mutex before SQLite's own write lock. Without it a writer
+ * that finds the lock taken sleeps in SQLite's busy handler (1, 2, 5, 10… ms) and the lock often sits free
+ * while it sleeps: under concurrent durable commits that halved throughput and made the p99 seconds. With
+ * it the next writer starts the moment the last one commits. Other processes still meet SQLite's lock and
+ * its busy timeout. A writer that cannot get the mutex within the busy timeout goes on without it (no
+ * deadlock can come of a thread holding two write transactions at once), meeting the busy timeout. */
+static pthread_mutex_t writer_mu = PTHREAD_MUTEX_INITIALIZER;
+#define BUSY_TIMEOUT_MS 10000
+
+static void writer_take(struct sqlite_db *s)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += BUSY_TIMEOUT_MS / 1000;
+    s->writer = pthread_mutex_timedlock(&writer_mu, &until) == 0;
+}
+
+/* Once the connection is back in autocommit mode its write transaction is over, however it ended. */
+static void writer_release_if_done(struct sqlite_db *s)
+{
+    if (s->writer && sqlite3_get_autocommit(s->h)) {
+        s->writer = false;
+        pthread_mutex_unlock(&writer_mu);
+    }
+}
 
 struct sqlite_rows {
     struct db_rows base;
@@ -82,6 +111,7 @@ static void sq_close(struct db *db)
         if (s->cache[i].st) sqlite3_finalize(s->cache[i].st);
         free(s->cache[i].sql);
     }
+    if (s->writer) pthread_mutex_unlock(&writer_mu);
     sqlite3_close_v2(s->h);
     free(s);
 }
@@ -190,7 +220,23 @@ static bool is_tx_control(const char *sql)
            !strncasecmp(sql, "RELEASE", 7) || !strncasecmp(sql, "PRAGMA", 6);
 }
 
+static enum err query_once(struct db *db, const char *sql, const struct db_val *p, int n,
+                           struct db_rows **rows);
+
 static enum err sq_query(struct db *db, const char *sql, const struct db_val *p, int n, struct db_rows **rows)
+{
+    struct sqlite_db *s = (struct sqlite_db *)db;
+    if (!s->writer && !strncmp(sql, "BEGIN IMMEDIATE", 15)) {
+        if (s->snap) sq_snapshot(db, false);
+        writer_take(s);
+    }
+    enum err e = query_once(db, sql, p, n, rows);
+    writer_release_if_done(s);
+    return e;
+}
+
+static enum err query_once(struct db *db, const char *sql, const struct db_val *p, int n,
+                           struct db_rows **rows)
 {
     struct sqlite_db *s = (struct sqlite_db *)db;
     /* After a full disk or an I/O error SQLite may have rolled the whole transaction back itself: the
@@ -360,7 +406,7 @@ enum err db_sqlite_open(const char *path, bool create, struct db **out)
         return ERR_DB;
     }
     sqlite3_extended_result_codes(s->h, 1);
-    sqlite3_busy_timeout(s->h, 10000);
+    sqlite3_busy_timeout(s->h, BUSY_TIMEOUT_MS);
     enum err e = sq_exec_script(&s->base, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
                                           "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;");
     if (e != OK) {
