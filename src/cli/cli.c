@@ -29,7 +29,7 @@ struct opts {
     const char *db, *admin, *password_file, *listen, *username, *role, *district, *department, *unit,
         *institution, *user;
     const char *authority, *name, *expires_days, *id;
-    const char *threads, *per_ip_limit, *timeout, *request_deadline, *from, *to, *out;
+    const char *threads, *per_ip_limit, *timeout, *request_deadline, *jobs, *from, *to, *out;
 };
 
 static const char usage[] =
@@ -39,6 +39,8 @@ static const char usage[] =
     "               [--request-deadline SECONDS]   cut a connection idle for --timeout (30 s), or not done\n"
     "               sending a whole request within --request-deadline (60 s) of connecting or its last "
     "answer\n"
+    "               [--jobs on|off]   off: no daily jobs in this process (another server of the same\n"
+    "               database runs them)\n"
     "  tuoyu demo   --db DB\n"
     "  tuoyu gen    --db DB --scale city|province|national --seed N   synthetic data at scale (empty DB)\n"
     "  tuoyu user add --db DB --username U --role ROLE [--district CODE] [--department CODE] [--unit CODE]\n"
@@ -85,6 +87,7 @@ static int parse(int argc, char **argv, const char *allowed, struct opts *o)
                  {"per-ip-limit", &o->per_ip_limit},
                  {"timeout", &o->timeout},
                  {"request-deadline", &o->request_deadline},
+                 {"jobs", &o->jobs},
                  {"from", &o->from},
                  {"to", &o->to},
                  {"out", &o->out},
@@ -230,7 +233,10 @@ static int cmd_init(int argc, char **argv)
 static int cmd_serve(int argc, char **argv)
 {
     struct opts o = {0};
-    int rc = parse(argc, argv, "db listen threads per-ip-limit timeout request-deadline", &o);
+    int rc = parse(argc, argv, "db listen threads per-ip-limit timeout request-deadline jobs", &o);
+    if (o.jobs && strcmp(o.jobs, "on") != 0 && strcmp(o.jobs, "off") != 0)
+        return bad("--jobs takes on or off", o.jobs);
+    bool jobs = !o.jobs || strcmp(o.jobs, "on") == 0;
     if (rc) return rc;
     if (!o.db) return bad("missing --db", NULL);
     struct server_config cfg = {.db_url = o.db, .listen = o.listen ? o.listen : "127.0.0.1:8080"};
@@ -261,7 +267,7 @@ static int cmd_serve(int argc, char **argv)
     int n = settings_load_thresholds(db);
     if (n) log_msg(LOG_INFO, "%d rule thresholds set from local settings", n);
     db_close(db);
-    jobs_start(o.db);
+    if (jobs) jobs_start(o.db);
     export_worker_start(o.db);
     outbox_start(o.db);
     tokens_log_start(o.db);
@@ -479,7 +485,8 @@ static int cmd_compliance_run(int argc, char **argv)
     /* The yearly ban re-check needs the key file to open the sealed ID numbers; without one nothing is
      * sealed. */
     int checked = 0, matches = 0;
-    enum err y = pii_init(o.db, false) == OK ? people_yearly_ban_checks(db, &checked, &matches) : OK;
+    enum err y =
+        pii_init(o.db, false) == OK ? people_yearly_ban_checks(db, &checked, &matches, NULL, NULL) : OK;
     if (y != OK)
         fprintf(stderr, "tuoyu: yearly ban re-check stopped (%s)\n", err_name(y));
     else if (checked)

@@ -29,7 +29,7 @@ static void daily(struct worker *w)
         int count = 0;
         if (db_open_existing(url, &db) == OK) {
             int checked = 0, matches = 0;
-            enum err y = people_yearly_ban_checks(db, &checked, &matches);
+            enum err y = people_yearly_ban_checks(db, &checked, &matches, stop_asked, w);
             if (y != OK || checked)
                 log_msg(y == OK ? LOG_INFO : LOG_WARN,
                         "yearly ban re-check: %d persons checked, %d matched (%s)", checked, matches,

@@ -408,7 +408,11 @@ enum err db_sqlite_open(const char *path, bool create, struct db **out)
     sqlite3_extended_result_codes(s->h, 1);
     sqlite3_busy_timeout(s->h, BUSY_TIMEOUT_MS);
     enum err e = sq_exec_script(&s->base, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-                                          "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;");
+                                          "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF; "
+                                          /* Reads map the file instead of copying pages through a 2 MB
+                                           * cache per connection: the national register's indexes stay
+                                           * in the OS page cache, shared by every connection. */
+                                          "PRAGMA mmap_size=1073741824;");
     if (e != OK) {
         sq_close(&s->base);
         return e;

@@ -30,8 +30,10 @@ enum err ban_matches_json(struct db *db, struct arena *a, const struct principal
                           int limit, json_t **items, int64_t *next_before);
 
 /* The daily job's yearly re-check of every employed person whose last clear check is older than
- * ban_recheck_days (yearly.c); each check its own audited transaction. *checked and *matches count them. */
-enum err people_yearly_ban_checks(struct db *db, int *checked, int *matches);
+ * ban_recheck_days (yearly.c); each check its own audited transaction. *checked and *matches count them.
+ * Staff are walked in id ranges of a few thousand, each a short query, and stop (may be NULL) is asked
+ * between ranges: true ends the walk early with OK (the rest waits for the next run). */
+enum err people_yearly_ban_checks(struct db *db, int *checked, int *matches, bool (*stop)(void *), void *ctx);
 
 enum err ban_api_add(struct req *r, struct resp *out);     /* POST /api/v1/bans */
 enum err ban_api_list(struct req *r, struct resp *out);    /* GET  /api/v1/bans */
