@@ -4,6 +4,7 @@
 #include "html/layout.h"
 #include "modules/lifecycle/lifecycle.h"
 #include "modules/public/disclosure.h"
+#include "modules/public/public_search.h"
 #include "modules/quality/quality.h"
 #include "modules/credit/credit.h"
 #include "modules/fees/fees.h"
@@ -16,8 +17,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define PORTAL_PER_PAGE 20
-
 /* The query values the pager keeps. */
 static const char *const portal_keys[] = {"district", "service_type", "inclusive", "age_months",
                                           "max_fee",  "vacancy",      NULL};
@@ -29,7 +28,7 @@ struct portal_query {
 
 /* Fill f from the query; every bad value goes to fe (shown above the form). */
 static void portal_parse(struct req *r, const struct district *ds, int nd, const struct portal_query *q,
-                         struct inst_filter *f, int64_t *page)
+                         struct pub_filter *f, int64_t *page)
 {
     int64_t v;
     if (q->district && q->district[0]) {
@@ -63,8 +62,14 @@ static void portal_parse(struct req *r, const struct district *ds, int nd, const
         else
             fe_add(&r->fe, "vacancy", "请勾选或不勾选“只看有空位”");
     }
-    if (!page_parse_int(req_query(r, "page"), 1, 100000, 1, page)) fe_add(&r->fe, "page", "页码无效");
+    if (!page_parse_int(req_query(r, "page"), 1, PUB_PAGE_MAX, 1, page)) fe_add(&r->fe, "page", "页码无效");
     f->page = (int)*page;
+    const char *after = req_query(r, "after");
+    if (after && after[0]) {
+        const char *pg = req_query(r, "page");
+        if ((pg && pg[0]) || !pub_cursor_parse(after, false, f))
+            fe_add(&r->fe, "after", "翻页链接无效，请从第一页重新查看");
+    }
 }
 
 static void portal_form(struct html *h, const struct district *ds, int nd, const struct portal_query *q)
@@ -104,26 +109,25 @@ static void portal_form(struct html *h, const struct district *ds, int nd, const
 }
 
 /* Free places by class type, as recorded by the institution; nothing when it has recorded no classes. */
-static void portal_vacancies(struct html *h, struct db *db, int64_t id)
+static void portal_vacancies(struct html *h, const struct pub_item *it)
 {
-    int64_t cap[4], enr[4];
-    unsigned known = 0;
-    if (inst_vacancies(db, id, cap, enr, &known) != OK || !known) return;
+    if (!it->vac_known) return;
     html_lit(h, "<p class=\"meta\">空位：");
     bool first = true;
     for (int t = 0; t < CLASS__COUNT; t++) {
-        if (!(known & (1u << t))) continue;
+        if (!(it->vac_known & (1u << t))) continue;
         if (!first) html_lit(h, "，");
         first = false;
         html_text(h, class_type_names_zh[t]);
         html_lit(h, " ");
-        html_int(h, cap[t] > enr[t] ? cap[t] - enr[t] : 0);
+        html_int(h, it->vac_free[t]);
     }
     html_lit(h, "</p>\n");
 }
 
-static void portal_result(struct html *h, struct db *db, const struct institution *in)
+static void portal_result(struct html *h, const struct pub_item *it)
 {
+    const struct institution *in = &it->in;
     html_lit(h, "<li><h3><a href=\"/institutions/");
     html_int(h, in->id);
     html_lit(h, "\">");
@@ -149,8 +153,73 @@ static void portal_result(struct html *h, struct db *db, const struct institutio
         html_lit(h, " 元起");
     }
     html_lit(h, "</p>\n");
-    portal_vacancies(h, db, in->id);
+    portal_vacancies(h, it);
     html_lit(h, "</li>\n");
+}
+
+/* One pager link: "?k=v&…" keeping the search, then "page=N" or "after=CURSOR" (NULL for both: the first
+ * page). */
+static void portal_link(struct html *h, const struct req *r, const char *rel, const char *page,
+                        const char *after, const char *label)
+{
+    html_lit(h, "<a");
+    if (rel) html_attr(h, "rel", rel);
+    html_lit(h, " href=\"?");
+    bool first = true;
+    for (int i = 0; portal_keys[i]; i++) {
+        const char *v = req_query(r, portal_keys[i]);
+        if (!v || !v[0]) continue;
+        if (!first) html_lit(h, "&amp;");
+        first = false;
+        html_url(h, portal_keys[i]);
+        html_lit(h, "=");
+        html_url(h, v);
+    }
+    if (page || after) {
+        if (!first) html_lit(h, "&amp;");
+        if (page)
+            html_lit(h, "page=");
+        else
+            html_lit(h, "after=");
+        html_url(h, page ? page : after);
+    }
+    html_lit(h, "\">");
+    html_text(h, label);
+    html_lit(h, "</a>");
+}
+
+/* The pager under the results. "下一页" continues after the last institution shown (a keyset cursor, cheap at
+ * any depth); "上一页" goes back by page number, and a page reached by cursor offers the first page instead,
+ * since it does not know its own number. */
+static void portal_pager(struct html *h, const struct req *r, const struct pub_filter *f,
+                         const struct pub_page *pg)
+{
+    int64_t pages = (pg->total + PUB_PER_PAGE - 1) / PUB_PER_PAGE;
+    if (pages <= 1 && !f->has_after) return;
+    html_lit(h, "<nav class=\"pager\" aria-label=\"分页\">");
+    if (f->has_after) {
+        portal_link(h, r, NULL, NULL, NULL, "第一页");
+        html_lit(h, "<span>共 ");
+        html_int(h, pages);
+        html_lit(h, " 页</span>");
+    } else {
+        if (f->page > 1) {
+            char prev[24];
+            snprintf(prev, sizeof prev, "%lld", (long long)(f->page - 1 < pages ? f->page - 1 : pages));
+            portal_link(h, r, "prev", prev, NULL, "上一页");
+        }
+        html_lit(h, "<span>第 ");
+        html_int(h, f->page);
+        html_lit(h, " / ");
+        html_int(h, pages);
+        html_lit(h, " 页</span>");
+    }
+    if (pg->more) {
+        char next[PUB_CURSOR_MAX];
+        pub_cursor_format(&pg->items[pg->n - 1], false, next);
+        portal_link(h, r, "next", NULL, next, "下一页");
+    }
+    html_lit(h, "</nav>\n");
 }
 
 enum err page_portal(struct req *r, struct resp *out)
@@ -162,18 +231,14 @@ enum err page_portal(struct req *r, struct resp *out)
     struct portal_query q = {req_query(r, "district"),  req_query(r, "service_type"),
                              req_query(r, "inclusive"), req_query(r, "age_months"),
                              req_query(r, "max_fee"),   req_query(r, "vacancy")};
-    struct inst_filter f;
-    inst_filter_init(&f);
-    f.state = "filed";
-    f.per_page = PORTAL_PER_PAGE;
+    struct pub_filter f;
+    pub_filter_init(&f);
     int64_t page = 1;
     portal_parse(r, ds, nd, &q, &f, &page);
 
-    struct institution *items = NULL;
-    int n = 0;
-    int64_t total = 0;
+    struct pub_page pg = {0};
     if (r->fe.n == 0) {
-        e = inst_list(r->db, r->a, &f, &items, &n, &total);
+        e = pub_search(r->db, r->a, &f, &pg);
         if (e != OK) return e;
     }
 
@@ -193,15 +258,15 @@ enum err page_portal(struct req *r, struct resp *out)
     if (r->fe.n == 0) {
         status = 200;
         html_lit(&h, "<h2>搜索结果</h2>\n<p role=\"status\">共找到 ");
-        html_int(&h, total);
+        html_int(&h, pg.total);
         html_lit(&h, " 家已备案托育机构。</p>\n");
-        if (n > 0) {
+        if (pg.n > 0) {
             html_lit(&h, "<ul class=\"results\">\n");
-            for (int i = 0; i < n; i++)
-                portal_result(&h, r->db, &items[i]);
+            for (int i = 0; i < pg.n; i++)
+                portal_result(&h, &pg.items[i]);
             html_lit(&h, "</ul>\n");
         }
-        page_pager(&h, r, page, PORTAL_PER_PAGE, total, portal_keys);
+        portal_pager(&h, r, &f, &pg);
     }
     page_end(&h);
     return resp_html(r, out, status, &h);
@@ -497,7 +562,14 @@ enum err page_public_institution(struct req *r, struct resp *out)
     html_lit(&h, " 个</dd>\n");
     public_rating(&h, r, in.id, clock_day_of(clock_now()));
     html_lit(&h, "</dl>\n");
-    portal_vacancies(&h, r->db, in.id);
+    struct pub_item vac = {.in = in};
+    int64_t cap[4], enr[4];
+    if (inst_vacancies(r->db, in.id, cap, enr, &vac.vac_known) == OK)
+        for (int t = 0; t < CLASS__COUNT; t++)
+            vac.vac_free[t] = cap[t] > enr[t] ? cap[t] - enr[t] : 0;
+    else
+        vac.vac_known = 0;
+    portal_vacancies(&h, &vac);
     if (!closed) { /* module demand: apply for a place here (first choice pre-filled) */
         char apply[64];
         snprintf(apply, sizeof apply, "/apply?institution=%lld", (long long)in.id);
