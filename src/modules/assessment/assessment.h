@@ -11,6 +11,7 @@
 #include "core/err.h"
 #include "db/db.h"
 #include "http/http.h"
+#include "modules/institution/inst.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -101,6 +102,7 @@ struct asm_board {
     int64_t computed_at;
     struct asm_row *rows;
     int n;
+    struct code_map map; /* district code → row, for loading */
 };
 
 /* Compute every cell's value and score, each row's total and the ranks (totals compared after rounding, so

@@ -51,16 +51,18 @@ static enum err scope(struct req *r, const char **district)
     return OK;
 }
 
-/* Keep only district's row in a scoreboard's "districts" (nothing when district is NULL). */
-static void only_district(json_t *board, const char *district)
+/* Keep only district's row in a scoreboard's "districts" (nothing when district is NULL), and only the rows
+ * of area ("" all). */
+static void only_district(json_t *board, const char *district, const char *area)
 {
-    if (!district) return;
+    if (!district && !area[0]) return;
     json_t *rows = json_object_get(board, "districts"), *kept = json_array();
     size_t i;
     json_t *row;
     json_array_foreach (rows, i, row) {
         const char *code = json_string_value(json_object_get(row, "district_code"));
-        if (code && strcmp(code, district) == 0) json_array_append(kept, row);
+        if (code && (!district || strcmp(code, district) == 0) && area_holds(area, code))
+            json_array_append(kept, row);
     }
     json_object_set_new(board, "districts", kept);
 }
@@ -71,11 +73,14 @@ enum err assessment_api_get(struct req *r, struct resp *out)
     const char *district;
     enum err e = scope(r, &district);
     if (e != OK) return e;
+    char area[AREA_MAX];
+    e = area_from_req(r, area);
+    if (e != OK) return e;
     if (r->fe.n) return ERR_VALIDATION;
     json_t *board;
     e = asm_scoreboard(r->db, r->a, year, &board);
     if (e != OK) return e;
-    only_district(board, district);
+    only_district(board, district, area);
     return resp_json(r, out, 200, board);
 }
 
@@ -276,7 +281,7 @@ enum err assessment_api_compare(struct req *r, struct resp *out)
     for (int k = 0; k < n && e == OK; k++) {
         e = asm_scoreboard(r->db, r->a, years[k], &boards[k]);
         if (e != OK) break;
-        only_district(boards[k], district);
+        only_district(boards[k], district, "");
         json_t *y = json_pack("{s:i, s:O}", "year", years[k], "frozen", json_object_get(boards[k], "frozen"));
         json_object_set(y, "frozen_at",
                         json_object_get(boards[k], "frozen_at") ? json_object_get(boards[k], "frozen_at")

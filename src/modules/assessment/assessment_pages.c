@@ -6,6 +6,7 @@
 #include "html/layout.h"
 #include "modules/assessment/assessment.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -242,6 +243,80 @@ static void year_form(struct html *h, struct req *r, int year, const int *frozen
     html_lit(h, "</select> <button type=\"submit\">查看</button>\n</form>\n");
 }
 
+/* A scoreboard row's code and name, for grouping by area. */
+struct board_ref {
+    const char *code, *name;
+    json_t *row;
+};
+
+/* The board's rows as refs (arena). */
+static struct board_ref *board_refs(struct arena *a, json_t *board, int *n)
+{
+    json_t *rows = json_object_get(board, "districts");
+    *n = (int)json_array_size(rows);
+    struct board_ref *refs = arena_zalloc(a, sizeof *refs * (size_t)(*n > 0 ? *n : 1));
+    for (int i = 0; i < *n; i++) {
+        refs[i].row = json_array_get(rows, (size_t)i);
+        refs[i].code = jstr(refs[i].row, "district_code");
+        refs[i].name = jstr(refs[i].row, "district_name");
+        if (!refs[i].code) refs[i].code = "";
+        if (!refs[i].name) refs[i].name = "";
+    }
+    return refs;
+}
+
+/* Above the county level: per province or prefecture, its counties, how many have a total, the mean of those
+ * totals and the best rank, each name linking one level down. */
+static void group_table(struct html *h, const struct area_view *v, const struct board_ref *refs, int n,
+                        int year)
+{
+    html_lit(h, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"各地区考核汇总\"><table>\n"
+                "<thead><tr><th scope=\"col\">地区</th><th scope=\"col\" class=\"num\">县（市、区）</th>"
+                "<th scope=\"col\" class=\"num\">有总分</th><th scope=\"col\" class=\"num\">平均总分</th>"
+                "<th scope=\"col\" class=\"num\">最好排名</th></tr></thead>\n<tbody>\n");
+    for (int g = 0; g < v->ngroups; g++) {
+        int scored = 0;
+        double sum = 0;
+        int64_t best = 0;
+        for (int i = 0; i < n; i++) {
+            if (v->group_of[i] != g) continue;
+            json_t *t = json_object_get(refs[i].row, "total"), *rk = json_object_get(refs[i].row, "rank");
+            if (json_is_number(t)) {
+                scored++;
+                sum += json_number_value(t);
+            }
+            if (json_is_integer(rk) && (best == 0 || json_integer_value(rk) < best))
+                best = json_integer_value(rk);
+        }
+        html_lit(h, "<tr><th scope=\"row\"><a href=\"/dash/assessment?year=");
+        html_int(h, year);
+        html_lit(h, "&amp;area=");
+        html_url(h, v->groups[g].code);
+        html_lit(h, "\">");
+        html_text(h, v->groups[g].name);
+        html_lit(h, "</a></th><td class=\"num\">");
+        html_int(h, v->groups[g].nrows);
+        html_lit(h, "</td><td class=\"num\">");
+        html_int(h, scored);
+        html_lit(h, "</td><td class=\"num\">");
+        if (scored) {
+            char b[32];
+            snprintf(b, sizeof b, "%.1f", sum / scored);
+            html_text(h, b);
+        } else {
+            html_lit(h, "—");
+        }
+        html_lit(h, "</td><td class=\"num\">");
+        if (best)
+            html_int(h, best);
+        else
+            html_lit(h, "—");
+        html_lit(h, "</td></tr>\n");
+    }
+    html_lit(h, "</tbody></table></div>\n<p class=\"meta\">排名为全部县（市、区）中的排名；"
+                "点击地区名称查看下一级。</p>\n");
+}
+
 enum err page_assessment(struct req *r, struct resp *out)
 {
     int64_t year = this_year();
@@ -250,19 +325,29 @@ enum err page_assessment(struct req *r, struct resp *out)
         return ERR_VALIDATION;
     }
     const char *scope = page_scope_district(r);
+    char area[AREA_MAX];
+    enum err e = area_from_req(r, area);
+    if (e != OK) return e;
+    if (r->fe.n) return ERR_VALIDATION;
     json_t *board = NULL;
     int *frozen = NULL, nfrozen = 0;
-    enum err e = asm_snapshot_years(r->db, r->a, &frozen, &nfrozen);
+    e = asm_snapshot_years(r->db, r->a, &frozen, &nfrozen);
     if (e == OK) e = asm_scoreboard(r->db, r->a, (int)year, &board);
     if (e != OK) return e;
-    if (scope) {
+    int nrefs = 0;
+    struct board_ref *refs = board_refs(r->a, board, &nrefs);
+    struct area_view view;
+    e = area_view_build(r->a, area, refs, nrefs, sizeof *refs, offsetof(struct board_ref, code),
+                        offsetof(struct board_ref, name), &view);
+    if (e != OK) {
+        json_decref(board);
+        return e;
+    }
+    /* The counties of the area shown (a county official: their own), each with its rank among all. */
+    if (view.level >= 6) {
         json_t *kept = json_array();
-        size_t k;
-        json_t *row;
-        json_array_foreach (json_object_get(board, "districts"), k, row) {
-            const char *code = jstr(row, "district_code");
-            if (code && strcmp(code, scope) == 0) json_array_append(kept, row);
-        }
+        for (int i = 0; i < nrefs; i++)
+            if (view.group_of[i] >= 0) json_array_append(kept, refs[i].row);
         json_object_set_new(board, "districts", kept);
     }
     bool is_frozen = json_is_true(json_object_get(board, "frozen"));
@@ -291,8 +376,13 @@ enum err page_assessment(struct req *r, struct resp *out)
     }
     html_lit(&h, "</p>\n");
     if (scope) html_lit(&h, "<p class=\"meta\">只显示本区县；排名为全市排名。</p>\n");
-    board_table(&h, r, board, (int)year);
-    chart(&h, board);
+    area_breadcrumb(&h, r->a, &view, "/dash/assessment");
+    if (view.level < 6) {
+        group_table(&h, &view, refs, nrefs, (int)year);
+    } else {
+        board_table(&h, r, board, (int)year);
+        chart(&h, board);
+    }
     indicator_table(&h, board);
     if (!is_frozen && (r->who->role == ROLE_CITY || r->who->role == ROLE_ADMIN) && year <= this_year()) {
         html_lit(&h, "<h2>冻结年度结果</h2>\n<form method=\"post\" action=\"/dash/assessment/freeze\">\n");

@@ -9,6 +9,7 @@
 #include "core/clock.h"
 
 #include <stdio.h>
+#include <stddef.h>
 #include <string.h>
 
 /* ---- Settings ------------------------------------------------------------------------------------------ */
@@ -112,10 +113,8 @@ enum err asm_settings_set(struct db *db, const struct principal *who, int year, 
 
 static struct asm_row *row_of(struct asm_board *b, const char *district)
 {
-    if (!district) return NULL;
-    for (int k = 0; k < b->n; k++)
-        if (strcmp(b->rows[k].district_code, district) == 0) return &b->rows[k];
-    return NULL;
+    int k = code_map_find(&b->map, district);
+    return k >= 0 ? &b->rows[k] : NULL;
 }
 
 /* Run a grouped query whose first column is a district code, then integer columns; hand each row to fill. */
@@ -170,7 +169,7 @@ static void fill_tasks(struct asm_row *row, struct db_rows *r)
     row->c[AI_TASKS].num += db_int(r, 2);
 }
 
-static enum err raw_numbers(struct db *db, struct asm_board *b)
+static enum err raw_numbers(struct db *db, struct arena *a, struct asm_board *b)
 {
     int64_t first = date_to_days(b->year, 1, 1), last = date_to_days(b->year, 12, 31);
     /* Registry indicators (1–3) count the registry as it stands now: freezing the year keeps them. */
@@ -221,17 +220,23 @@ static enum err raw_numbers(struct db *db, struct asm_board *b)
                 "GROUP BY u.division_code",
                 days, 2, fill_tasks);
     if (e != OK) return e;
+    struct district_count *dem = NULL, *fam = NULL;
+    int ndem = 0, nfam = 0;
+    e = support_demonstrations_by_district(db, a, b->year, &dem, &ndem);
+    if (e == OK) e = guidance_families_by_district(db, a, b->year, &fam, &nfam);
+    if (e != OK) return e;
     for (int k = 0; k < b->n; k++) {
-        int64_t n = 0;
-        e = support_demonstrations_count(db, b->rows[k].district_code, b->year, &n);
-        if (e != OK) return e;
-        b->rows[k].c[AI_DEMONSTRATION].num = n;
         b->rows[k].c[AI_DEMONSTRATION].den = 1;
         /* Families reached by family guidance, per 1,000 of the same residents as the places. */
-        e = guidance_families_reached(db, b->rows[k].district_code, b->year, &n);
-        if (e != OK) return e;
-        b->rows[k].c[AI_GUIDANCE].num = n;
         b->rows[k].c[AI_GUIDANCE].den = b->rows[k].c[AI_PLACES].den;
+    }
+    for (int i = 0; i < ndem; i++) {
+        struct asm_row *row = row_of(b, dem[i].code);
+        if (row) row->c[AI_DEMONSTRATION].num = dem[i].n;
+    }
+    for (int i = 0; i < nfam; i++) {
+        struct asm_row *row = row_of(b, fam[i].code);
+        if (row) row->c[AI_GUIDANCE].num = fam[i].n;
     }
     return OK;
 }
@@ -249,17 +254,24 @@ enum err asm_board_load(struct db *db, struct arena *a, int year, struct asm_boa
     if (e != OK) return e;
     out->rows = arena_zalloc(a, (size_t)(nd ? nd : 1) * sizeof *out->rows);
     out->n = nd;
+    /* The residents of the year as planning records them (the latest earlier year's, else the census). */
+    struct plan_need *need = NULL;
+    int nneed = 0;
+    e = planning_needs(db, a, year, NULL, &need, &nneed);
+    if (e != OK) return e;
+    struct code_map needs;
+    code_map_build(&needs, a, need, nneed, sizeof *need, offsetof(struct plan_need, code));
     for (int k = 0; k < nd; k++) {
         out->rows[k].district_code = ds[k].code;
         out->rows[k].district_name = ds[k].name;
-        /* The residents of the year as planning records them (the latest earlier year's, else the census). */
-        int64_t residents = 0;
-        e = planning_needed(db, ds[k].code, year, &residents, NULL, NULL);
-        if (e != OK && e != ERR_NOT_FOUND) return e;
+        int j = code_map_find(&needs, ds[k].code);
+        int64_t residents = j >= 0 ? need[j].residents : 0;
         out->rows[k].population = residents > 0 ? residents : ds[k].population;
         /* A district with residents and no institution has 0 places per 1,000: that is data. */
         out->rows[k].c[AI_PLACES].den = out->rows[k].population > 0 ? out->rows[k].population : 0;
     }
+    code_map_build(&out->map, a, out->rows, out->n, sizeof *out->rows,
+                   offsetof(struct asm_row, district_code));
     struct db_rows *ur = NULL;
     e = db_query(db, "SELECT code, division_code FROM units WHERE division_code IS NOT NULL", NULL, 0, &ur);
     if (e != OK) return e;
@@ -271,7 +283,7 @@ enum err asm_board_load(struct db *db, struct arena *a, int year, struct asm_boa
     e = k < 0 ? db_rows_err(ur) : OK;
     db_done(ur);
     if (e != OK) return e;
-    e = raw_numbers(db, out);
+    e = raw_numbers(db, a, out);
     if (e != OK) return e;
     asm_board_score(out);
     return OK;

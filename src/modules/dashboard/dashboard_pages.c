@@ -9,6 +9,7 @@
 #include "modules/filing/filing_store.h"
 #include "modules/institution/inst.h"
 
+#include <stddef.h>
 #include <string.h>
 
 /* National target for 2025: 4.5 childcare places per 1,000 residents, in hundredths. */
@@ -20,11 +21,14 @@
 #define CHART_ROW_H   28
 #define CHART_TOP     30
 
-/* A dashboard row joined with its district's population (-1 unknown). */
+/* A dashboard row (a district, or a province or prefecture of the drill-down) with its population. */
 struct dash_row {
     const struct inst_count *c;
-    int64_t population;
-    int64_t per1000_x100; /* places per 1,000 residents in hundredths; -1 when population unknown */
+    const struct area_group *g; /* the group, linked to its drill-down; NULL for a district */
+    int64_t population;         /* of the districts whose population is known; -1 when none is */
+    int64_t pop_places;         /* the places of those districts */
+    bool partial;               /* some district's population is unknown */
+    int64_t per1000_x100;       /* places per 1,000 residents in hundredths; -1 when population unknown */
 };
 
 /* v/100 with two decimals, from integers only. */
@@ -54,7 +58,7 @@ static void per1000_cell(struct html *h, int64_t v)
         html_lit(h, " <span class=\"badge warn\">未达标</span>");
 }
 
-static void dash_table(struct html *h, const struct dash_row *rows, int n)
+static void dash_table(struct html *h, const struct area_view *view, const struct dash_row *rows, int n)
 {
     int64_t reg = 0, filed = 0, places = 0, incl = 0, pop = 0, pop_places = 0, viol = 0;
     bool unknown = false;
@@ -68,6 +72,15 @@ static void dash_table(struct html *h, const struct dash_row *rows, int n)
     for (int i = 0; i < n; i++) {
         const struct inst_count *c = rows[i].c;
         html_lit(h, "<tr><th scope=\"row\">");
+        if (rows[i].g) {
+            area_group_link(h, view, rows[i].g, "/dash");
+            html_lit(h, "</th><td class=\"num\">");
+            html_int(h, c->registered);
+            html_lit(h, "</td><td class=\"num\">");
+            html_int(h, c->filed);
+            html_lit(h, "</td><td class=\"num\">");
+            goto counted;
+        }
         html_text(h, c->district_name);
         html_lit(h, "</th><td class=\"num\"><a href=\"/dash/institutions?state=registered&amp;district=");
         html_url(h, c->district_code);
@@ -78,14 +91,17 @@ static void dash_table(struct html *h, const struct dash_row *rows, int n)
         html_lit(h, "\">");
         html_int(h, c->filed);
         html_lit(h, "</a></td><td class=\"num\">");
+    counted:
         html_int(h, c->places);
         html_lit(h, "</td><td class=\"num\">");
         html_int(h, c->inclusive_filed);
         html_lit(h, "</td><td class=\"num\">");
-        if (rows[i].population > 0)
+        if (rows[i].population > 0) {
             html_int(h, rows[i].population);
-        else
+            if (rows[i].partial) html_lit(h, "*");
+        } else {
             html_lit(h, "不详");
+        }
         html_lit(h, "</td><td class=\"num\">");
         per1000_cell(h, rows[i].per1000_x100);
         html_lit(h, "</td><td class=\"num\">");
@@ -98,10 +114,9 @@ static void dash_table(struct html *h, const struct dash_row *rows, int n)
         incl += c->inclusive_filed;
         if (rows[i].population > 0) {
             pop += rows[i].population;
-            pop_places += c->places;
-        } else {
-            unknown = true;
+            pop_places += rows[i].pop_places;
         }
+        if (rows[i].population <= 0 || rows[i].partial) unknown = true;
     }
     html_lit(h, "</tbody>\n");
     if (n > 1) {
@@ -124,7 +139,7 @@ static void dash_table(struct html *h, const struct dash_row *rows, int n)
         html_lit(h, "</td></tr></tfoot>\n");
     }
     html_lit(h, "</table></div>\n");
-    if (unknown && n > 1)
+    if (unknown && (n > 1 || (n == 1 && rows[0].partial)))
         html_lit(h, "<p class=\"meta\">* 人口数与每千人口托位只计常住人口已知的区县。</p>\n");
 }
 
@@ -155,7 +170,7 @@ static void dash_chart(struct html *h, const struct dash_row *rows, int n)
         html_lit(h, "<text x=\"8\" y=\"");
         html_int(h, y + 15);
         html_lit(h, "\">");
-        html_text(h, rows[i].c->district_name);
+        html_text(h, rows[i].g ? rows[i].g->name : rows[i].c->district_name);
         html_lit(h, "</text><rect class=\"bar");
         if (v < PLACES_TARGET_X100) html_lit(h, " low");
         html_lit(h, "\" x=\"");
@@ -184,27 +199,6 @@ static void dash_chart(struct html *h, const struct dash_row *rows, int n)
     html_lit(h,
              "\" y=\"14\">目标 4.5</text>\n</svg>\n<figcaption class=\"meta\">每千人口托位数（条形），"
              "虚线为全国 2025 年目标 4.5 个；低于目标的条形为橙色。数据同上表。</figcaption>\n</figure>\n");
-}
-
-/* Submitted filings whose decision day has passed. filing_list gives them oldest due first, so counting stops
- * at the first one not yet due. */
-static enum err count_overdue(struct req *r, const char *district, int64_t today, int64_t *out)
-{
-    *out = 0;
-    int64_t seen = 0;
-    for (int page = 1; page <= 1000; page++) {
-        struct filing_row *items = NULL;
-        int n = 0;
-        int64_t total = 0;
-        enum err e = filing_list(r->db, r->a, "submitted", district, page, &items, &n, &total);
-        if (e != OK) return e;
-        int i = 0;
-        for (; i < n && items[i].due_on < today; i++)
-            (*out)++;
-        seen += n;
-        if (i < n || n == 0 || seen >= total) break;
-    }
-    return OK;
 }
 
 /* One line of the attention list: a count with a link, marked when not zero; a counter that could not be
@@ -265,27 +259,77 @@ static void dash_supervision(struct html *h, struct req *r, const char *scope, i
     html_lit(h, "</ul>\n");
 }
 
+/* The dashboard's rows for the view: each district of a county view, else one summed row per province or
+ * prefecture (its name linking one level down). Arena. */
+static struct dash_row *dash_rows(struct arena *a, const struct area_view *v, const struct inst_count *counts,
+                                  int n, const struct district *ds, int nd, int *nrows)
+{
+    struct code_map dm;
+    code_map_build(&dm, a, ds, nd, sizeof *ds, offsetof(struct district, code));
+    bool grouped = v->level < 6;
+    int m = grouped ? v->ngroups : 0;
+    struct dash_row *rows = arena_zalloc(a, (size_t)(n > 0 ? n : 1) * sizeof *rows);
+    struct inst_count *sums = grouped ? arena_zalloc(a, (size_t)(m > 0 ? m : 1) * sizeof *sums) : NULL;
+    for (int g = 0; g < m; g++) {
+        sums[g].district_code = v->groups[g].code;
+        sums[g].district_name = v->groups[g].name;
+        rows[g].c = &sums[g];
+        rows[g].g = &v->groups[g];
+        rows[g].population = -1;
+    }
+    for (int i = 0; i < n; i++) {
+        int g = v->group_of[i];
+        if (g < 0) continue;
+        int k = code_map_find(&dm, counts[i].district_code);
+        int64_t pop = k >= 0 ? ds[k].population : -1;
+        struct dash_row *row = grouped ? &rows[g] : &rows[m++];
+        if (!grouped) {
+            row->c = &counts[i];
+            row->population = -1;
+        } else {
+            sums[g].registered += counts[i].registered;
+            sums[g].filed += counts[i].filed;
+            sums[g].places += counts[i].places;
+            sums[g].inclusive_filed += counts[i].inclusive_filed;
+            sums[g].open_violations += counts[i].open_violations;
+        }
+        if (pop > 0) {
+            row->population = (row->population > 0 ? row->population : 0) + pop;
+            row->pop_places += counts[i].places;
+        } else {
+            row->partial = true;
+        }
+    }
+    for (int i = 0; i < m; i++) {
+        /* A row is partial only when some of its districts are known and some not. */
+        if (rows[i].population <= 0) rows[i].partial = false;
+        rows[i].per1000_x100 = per1000_x100(rows[i].pop_places, rows[i].population);
+    }
+    *nrows = m;
+    return rows;
+}
+
 enum err page_dashboard(struct req *r, struct resp *out)
 {
     const char *scope = page_scope_district(r);
+    char area[AREA_MAX];
+    enum err e = area_from_req(r, area);
+    if (e != OK) return e;
+    if (r->fe.n) return ERR_VALIDATION;
     struct inst_count *counts = NULL;
     struct district *ds = NULL;
     int n = 0, nd = 0;
     int64_t today = clock_day_of(clock_now()), overdue = 0;
-    enum err e = inst_counts(r->db, r->a, scope, &counts, &n);
+    e = inst_counts(r->db, r->a, scope, &counts, &n);
     if (e == OK) e = district_list(r->db, r->a, &ds, &nd);
-    if (e == OK) e = count_overdue(r, scope, today, &overdue);
+    if (e == OK) e = filing_overdue_count(r->db, scope, today, &overdue);
     if (e != OK) return e;
-
-    struct dash_row *rows = arena_zalloc(r->a, (size_t)(n > 0 ? n : 1) * sizeof *rows);
-    for (int i = 0; i < n; i++) {
-        rows[i].c = &counts[i];
-        rows[i].population = -1;
-        for (int k = 0; k < nd; k++)
-            if (counts[i].district_code && strcmp(ds[k].code, counts[i].district_code) == 0)
-                rows[i].population = ds[k].population;
-        rows[i].per1000_x100 = per1000_x100(counts[i].places, rows[i].population);
-    }
+    struct area_view view;
+    e = area_view_build(r->a, area, counts, n, sizeof *counts, offsetof(struct inst_count, district_code),
+                        offsetof(struct inst_count, district_name), &view);
+    if (e != OK) return e;
+    int nrows = 0;
+    struct dash_row *rows = dash_rows(r->a, &view, counts, n, ds, nd, &nrows);
 
     struct html h = {.b = BUF_INIT};
     page_begin(&h, r, "工作台");
@@ -303,11 +347,12 @@ enum err page_dashboard(struct req *r, struct resp *out)
                  "\n");
     dash_supervision(&h, r, scope, today);
     html_lit(&h, "<h2>机构与托位</h2>\n");
-    dash_table(&h, rows, n);
+    area_breadcrumb(&h, r->a, &view, "/dash");
+    dash_table(&h, &view, rows, nrows);
     html_lit(&h, "<h2>每千人口托位数</h2>\n");
-    dash_chart(&h, rows, n);
+    dash_chart(&h, rows, nrows);
     bool any_pop = false;
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < nrows; i++)
         any_pop = any_pop || rows[i].per1000_x100 >= 0;
     if (!any_pop) html_lit(&h, "<p>没有常住人口数据，无法计算每千人口托位数。</p>\n");
     page_end(&h);

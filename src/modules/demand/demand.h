@@ -15,6 +15,7 @@
 #include "core/err.h"
 #include "db/db.h"
 #include "http/http.h"
+#include "modules/institution/inst.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -212,6 +213,7 @@ struct demand_summary {
     int ncommunities;
     struct demand_inst_row *waitlists, *vacancies;
     int nwaitlists, nvacancies;
+    struct code_map map; /* district code → districts[] */
 };
 /* The summary of district (NULL: every district, with a total). Per district: applications not withdrawn;
  * choices by status (pending … withdrawn, so one application counts up to three times); unmet = open

@@ -9,6 +9,7 @@
 #include "modules/filing/filing.h"
 #include "modules/institution/inst.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -612,13 +613,17 @@ static void num_cell(struct html *h, int64_t v)
     html_lit(h, "</td>");
 }
 
-static void district_row(struct html *h, const struct demand_district_row *d, bool total)
+static void district_row(struct html *h, const struct demand_district_row *d, bool total,
+                         const struct area_view *v, const struct area_group *g)
 {
     if (total)
         html_lit(h, "<tr><th scope=\"row\">");
     else
         html_lit(h, "<tr><td>");
-    html_text(h, d->name);
+    if (g)
+        area_group_link(h, v, g, "/dash/demand");
+    else
+        html_text(h, d->name);
     if (total)
         html_lit(h, "</th>");
     else
@@ -684,8 +689,35 @@ static void inst_list_html(struct html *h, const struct demand_inst_row *rows, i
     }
 }
 
+/* Add a district's figures into a province's or prefecture's row. */
+static void add_district(struct demand_district_row *sum, const struct demand_district_row *d)
+{
+    sum->applications += d->applications;
+    sum->pending += d->pending;
+    sum->offered += d->offered;
+    sum->waitlisted += d->waitlisted;
+    sum->declined += d->declined;
+    sum->accepted += d->accepted;
+    sum->withdrawn += d->withdrawn;
+    sum->unmet_applications += d->unmet_applications;
+    sum->unmet_needs += d->unmet_needs;
+    sum->unmet += d->unmet;
+    for (int b = 0; b < DEMAND_BANDS; b++) {
+        sum->band_applications[b] += d->band_applications[b];
+        sum->band_unmet[b] += d->band_unmet[b];
+    }
+    sum->planning_known = sum->planning_known && d->planning_known;
+    sum->residents += d->residents;
+    sum->needed += d->needed;
+    sum->places += d->places;
+}
+
 enum err page_demand_dash(struct req *r, struct resp *out)
 {
+    char area[AREA_MAX];
+    enum err ae = area_from_req(r, area);
+    if (ae != OK) return ae;
+    if (r->fe.n) return ERR_VALIDATION;
     const char *district = page_scope_district(r);
     if (!district) district = nz(req_query(r, "district"));
     struct demand_summary s;
@@ -695,6 +727,38 @@ enum err page_demand_dash(struct req *r, struct resp *out)
         e = demand_summary_get(r->db, r->a, NULL, &s);
     }
     if (e != OK) return e;
+    /* Every district: one level of the drill-down province → prefecture → county. */
+    struct area_view view = {.area = "", .level = 6};
+    struct demand_district_row *rows = s.districts;
+    int nrows = s.ndistricts;
+    if (!district) {
+        e = area_view_build(r->a, area, s.districts, s.ndistricts, sizeof *s.districts,
+                            offsetof(struct demand_district_row, code),
+                            offsetof(struct demand_district_row, name), &view);
+        if (e != OK) return e;
+        bool grouped = view.level < 6;
+        nrows = grouped ? view.ngroups : 0;
+        rows = arena_zalloc(r->a, sizeof *rows * (size_t)(s.ndistricts > 0 ? s.ndistricts : 1));
+        for (int g = 0; g < nrows; g++) {
+            rows[g].code = view.groups[g].code;
+            rows[g].name = view.groups[g].name;
+            rows[g].planning_known = true;
+        }
+        if (view.area[0]) {
+            memset(&s.total, 0, sizeof s.total);
+            s.total.name = "合计";
+            s.total.planning_known = true;
+        }
+        for (int i = 0; i < s.ndistricts; i++) {
+            int g = view.group_of[i];
+            if (g < 0) continue;
+            if (grouped)
+                add_district(&rows[g], &s.districts[i]);
+            else
+                rows[nrows++] = s.districts[i];
+            if (view.area[0]) add_district(&s.total, &s.districts[i]);
+        }
+    }
     struct html h = {.b = BUF_INIT};
     page_begin(&h, r, "托育需求");
     html_lit(
@@ -711,6 +775,7 @@ enum err page_demand_dash(struct req *r, struct resp *out)
         page_district_options(&h, ds, nd, district, "全市");
         html_lit(&h, "</select></p><p><button type=\"submit\">查看</button></p></form>\n");
     }
+    area_breadcrumb(&h, r->a, &view, "/dash/demand");
     html_lit(&h, "<h2>");
     html_int(&h, s.year);
     html_lit(
@@ -724,12 +789,12 @@ enum err page_demand_dash(struct req *r, struct resp *out)
         "<th scope=\"col\" class=\"num\">未录取</th><th scope=\"col\" class=\"num\">已接受</th>"
         "<th scope=\"col\" class=\"num\">未获录取申请</th><th scope=\"col\" class=\"num\">社区需求</th>"
         "<th scope=\"col\" class=\"num\">未满足</th></tr></thead>\n<tbody>\n");
-    for (int i = 0; i < s.ndistricts; i++)
-        district_row(&h, &s.districts[i], false);
+    for (int i = 0; i < nrows; i++)
+        district_row(&h, &rows[i], false, &view, view.level < 6 ? &view.groups[i] : NULL);
     html_lit(&h, "</tbody>\n");
     if (!district) {
         html_lit(&h, "<tfoot>");
-        district_row(&h, &s.total, true);
+        district_row(&h, &s.total, true, &view, NULL);
         html_lit(&h, "</tfoot>\n");
     }
     html_lit(&h, "</table></div>\n<p class=\"meta\">申请、录取等按志愿计数（一份申请最多 3 个志愿）；"

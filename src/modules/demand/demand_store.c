@@ -12,6 +12,7 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <string.h>
 
 #define DAY 86400
@@ -735,9 +736,8 @@ enum err demand_choices_list(struct db *db, struct arena *a, const struct princi
 
 static struct demand_district_row *row_of(struct demand_summary *s, const char *code)
 {
-    for (int i = 0; i < s->ndistricts; i++)
-        if (code && strcmp(s->districts[i].code, code) == 0) return &s->districts[i];
-    return NULL;
+    int k = code_map_find(&s->map, code);
+    return k >= 0 ? &s->districts[k] : NULL;
 }
 
 static void read_district(struct db_rows *r, struct arena *a, void *item)
@@ -820,6 +820,20 @@ enum err demand_summary_get(struct db *db, struct arena *a, const char *district
         dv, 1, read_district, sizeof *out->districts, 0, (void **)&out->districts, &out->ndistricts);
     if (e != OK) return e;
     if (district && out->ndistricts == 0) return ERR_NOT_FOUND;
+    code_map_build(&out->map, a, out->districts, out->ndistricts, sizeof *out->districts,
+                   offsetof(struct demand_district_row, code));
+    struct plan_need *need = NULL;
+    int nneed = 0;
+    e = planning_needs(db, a, y, district, &need, &nneed);
+    if (e != OK) return e;
+    for (int i = 0; i < nneed; i++) {
+        struct demand_district_row *row = row_of(out, need[i].code);
+        if (!row) continue;
+        row->residents = need[i].residents;
+        row->needed = need[i].needed;
+        row->places = need[i].places;
+        row->planning_known = true;
+    }
 
     struct sum_app *apps = NULL;
     int napps = 0;
@@ -896,11 +910,6 @@ enum err demand_summary_get(struct db *db, struct arena *a, const char *district
     for (int i = 0; i < out->ndistricts; i++) {
         struct demand_district_row *row = &out->districts[i];
         row->unmet = row->unmet_applications + row->unmet_needs;
-        e = planning_needed(db, row->code, y, &row->residents, &row->needed, &row->places);
-        if (e == OK)
-            row->planning_known = true;
-        else if (e != ERR_NOT_FOUND)
-            return e;
         t->applications += row->applications;
         t->pending += row->pending;
         t->offered += row->offered;

@@ -233,6 +233,17 @@ enum err filing_list(struct db *db, struct arena *a, const char *status, const c
                      v, 4, per, items, n);
 }
 
+enum err filing_overdue_count(struct db *db, const char *district, int64_t today, int64_t *n)
+{
+    struct db_val v[] = {DBV_TEXT(district), DBV_INT(today)};
+    *n = 0;
+    return db_int_query(db,
+                        "SELECT COUNT(*) FROM filings f JOIN institutions i ON i.id = f.institution_id "
+                        "WHERE f.status = 'submitted' AND f.due_on < $2 AND (CAST($1 AS TEXT) IS NULL OR "
+                        "i.district_code = $1)",
+                        v, DB_NPARAMS(v), n);
+}
+
 enum err filing_versions(struct db *db, struct arena *a, int64_t inst_id, struct filing_row **items, int *n)
 {
     struct db_val v[] = {DBV_INT(inst_id)};

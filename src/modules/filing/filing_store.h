@@ -51,6 +51,8 @@ enum err filing_decide(struct db *db, struct arena *a, const struct principal *w
 
 enum err filing_get(struct db *db, struct arena *a, int64_t id, struct filing_row *out);
 /* Filings with status (NULL: any) in district (NULL: all), oldest due first; 50 per page. */
+/* Submitted filings (of district; NULL: all) whose decision day is before today, counted in one query. */
+enum err filing_overdue_count(struct db *db, const char *district, int64_t today, int64_t *n);
 enum err filing_list(struct db *db, struct arena *a, const char *status, const char *district, int page,
                      struct filing_row **items, int *n, int64_t *total);
 /* Every version of an institution's filing, newest first. */

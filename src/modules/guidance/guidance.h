@@ -11,6 +11,7 @@
 #include "core/err.h"
 #include "db/db.h"
 #include "http/http.h"
+#include "modules/institution/inst.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -22,6 +23,10 @@
  * recorded its sign-ups that were not cancelled (see guidance_event_reach). Writes the sum to *n. Reads
  * only; no transaction needed. ERR_DB on failure. */
 enum err guidance_families_reached(struct db *db, const char *district /* NULL city */, int year, int64_t *n);
+/* guidance_families_reached of every district with a done event in year, in one grouped query: *rows
+ * (arena), districts without one absent. Reads only. ERR_DB on failure. */
+enum err guidance_families_by_district(struct db *db, struct arena *a, int year, struct district_count **rows,
+                                       int *n);
 
 /* ---- Rules (guidance_rules.c; pure) -------------------------------------------------------------------- */
 

@@ -44,6 +44,27 @@ enum err guidance_families_reached(struct db *db, const char *district, int year
         v, DB_NPARAMS(v), n);
 }
 
+static void read_district_count(struct db_rows *r, struct arena *a, void *item)
+{
+    struct district_count *c = item;
+    c->code = db_text_dup(r, 0, a);
+    c->n = db_int(r, 1);
+}
+
+enum err guidance_families_by_district(struct db *db, struct arena *a, int year, struct district_count **rows,
+                                       int *n)
+{
+    int64_t from, to;
+    year_range(year, &from, &to);
+    struct db_val v[] = {DBV_INT(from), DBV_INT(to)};
+    return db_get_all(db, a,
+                      "SELECT e.district_code, CAST(COALESCE(SUM(CASE WHEN e.attended IS NOT NULL THEN "
+                      "e.attended ELSE " LIVE_SIGNUPS("e.id") " END), 0) AS BIGINT) FROM guidance_events e "
+                                                              "WHERE e.status = 'done' AND e.starts_at >= $1 "
+                                                              "AND e.starts_at < $2 GROUP BY e.district_code",
+                      v, DB_NPARAMS(v), read_district_count, sizeof **rows, 0, (void **)rows, n);
+}
+
 static void read_reach(struct db_rows *r, struct arena *a, void *item)
 {
     struct greach_row *x = item;

@@ -4,6 +4,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "db/db.h"
+#include "html/html.h"
 #include "http/http.h"
 
 #include <stdbool.h>
@@ -104,6 +105,58 @@ enum err inst_district_code(struct db *db, int64_t id, char out[16]);
 /* The name of one of our districts into *name (arena). ERR_NOT_FOUND when code is not ours; a database error
  * as itself, so that an outage is never mistaken for a bad code. */
 enum err district_name(struct db *db, struct arena *a, const char *code, const char **name);
+
+/* ---- Areas (area.c): the drill-down province → prefecture → county over GB/T 2260 codes ---- */
+#define AREA_MAX 8
+/* The area the request asks for in ?area= (2 digits: a province, 4: a prefecture, 6: a county) into out
+ * ("" for all). A malformed value adds the field error "area" to r->fe and returns OK (the caller answers
+ * 422). A county official's area is always their own county; asking for an area that does not hold it is
+ * ERR_NOT_FOUND, as for ?district= elsewhere. */
+enum err area_from_req(struct req *r, char out[AREA_MAX]);
+/* Whether district code lies in area ("" holds every code). */
+bool area_holds(const char *area, const char *code);
+/* One group of districts at the level shown. */
+struct area_group {
+    const char *code; /* 2, 4 or 6 digits (or a local code) */
+    const char *name; /* the province's, prefecture's or county's name */
+    int nrows;        /* districts in it */
+};
+/* Districts grouped for one level of the drill-down. */
+struct area_view {
+    const char *area; /* the area shown after descending through single groups; "" for all */
+    int level;        /* digits of the groups' codes: 2, 4 or 6 */
+    bool nav;         /* worth a breadcrumb: asked for, or more than one province in the data */
+    struct area_group *groups;
+    int ngroups;
+    int *group_of; /* per row: its group, -1 outside the area */
+};
+/* Group n rows of size bytes, each with a district code and name (const char * at code_off and name_off), in
+ * the reference order, for area ("" for all). Without an area the view descends while there is a single
+ * group, so a city's data shows its counties. ERR_NOT_FOUND when area holds no row. Arena. */
+enum err area_view_build(struct arena *a, const char *area, const void *rows, int n, size_t size,
+                         size_t code_off, size_t name_off, struct area_view *out);
+/* The breadcrumb 全国 › 省 › 地市 with links to path?area=…; nothing when !v->nav. path: a literal path. */
+void area_breadcrumb(struct html *h, struct arena *a, const struct area_view *v, const char *path);
+/* A group's name, linked to path?area=code when it can be drilled into. */
+void area_group_link(struct html *h, const struct area_view *v, const struct area_group *g, const char *path);
+
+/* A count per district, for grouped queries of other modules. */
+struct district_count {
+    const char *code;
+    int64_t n;
+};
+
+/* A lookup from district code to row: codes sorted once, then binary search (no O(n²) joins in C). */
+struct code_map {
+    struct code_entry *entries;
+    int n;
+};
+/* Index n rows of size bytes by the const char * code at code_off (NULL codes skipped). Arena; the rows must
+ * outlive the map. */
+void code_map_build(struct code_map *m, struct arena *a, const void *rows, int n, size_t size,
+                    size_t code_off);
+/* The row of code, or -1. */
+int code_map_find(const struct code_map *m, const char *code);
 
 /* JSON of an institution for officials (all registry fields). */
 json_t *inst_to_json(const struct institution *i);

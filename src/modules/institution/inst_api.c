@@ -5,6 +5,7 @@
 #include "modules/institution/inst.h"
 #include "modules/reference/settings.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -250,13 +251,31 @@ enum err district_api_patch(struct req *r, struct resp *out)
 enum err dashboard_api(struct req *r, struct resp *out)
 {
     const char *district = r->who->role == ROLE_COUNTY ? r->who->district : NULL;
+    char area[AREA_MAX];
+    enum err e = area_from_req(r, area);
+    if (e != OK) return e;
+    if (r->fe.n) return ERR_VALIDATION;
     struct inst_count *rows;
     int n;
-    enum err e = inst_counts(r->db, r->a, district, &rows, &n);
+    e = inst_counts(r->db, r->a, district, &rows, &n);
     if (e != OK) return e;
+    struct area_view view;
+    e = area_view_build(r->a, area, rows, n, sizeof *rows, offsetof(struct inst_count, district_code),
+                        offsetof(struct inst_count, district_name), &view);
+    if (e != OK) return e;
+    /* The drill-down's level: one row per province, prefecture or county of the area, summed. */
+    struct inst_count *sums =
+        arena_zalloc(r->a, (size_t)(view.ngroups > 0 ? view.ngroups : 1) * sizeof *sums);
     int64_t registered = 0, filed = 0, places = 0;
     json_t *arr = json_array();
     for (int i = 0; i < n; i++) {
+        int g = view.group_of[i];
+        if (g < 0) continue;
+        sums[g].registered += rows[i].registered;
+        sums[g].filed += rows[i].filed;
+        sums[g].places += rows[i].places;
+        sums[g].inclusive_filed += rows[i].inclusive_filed;
+        sums[g].open_violations += rows[i].open_violations;
         registered += rows[i].registered;
         filed += rows[i].filed;
         places += rows[i].places;
@@ -267,17 +286,22 @@ enum err dashboard_api(struct req *r, struct resp *out)
                                              "inclusive_filed", (json_int_t)rows[i].inclusive_filed,
                                              "open_violations", (json_int_t)rows[i].open_violations));
     }
+    json_t *by_area = json_array();
+    for (int g = 0; g < view.ngroups; g++)
+        json_array_append_new(
+            by_area,
+            json_pack("{s:s, s:s, s:i, s:I, s:I, s:I, s:I, s:I}", "code", view.groups[g].code, "name",
+                      view.groups[g].name, "districts", view.groups[g].nrows, "registered",
+                      (json_int_t)sums[g].registered, "filed", (json_int_t)sums[g].filed, "places",
+                      (json_int_t)sums[g].places, "inclusive_filed", (json_int_t)sums[g].inclusive_filed,
+                      "open_violations", (json_int_t)sums[g].open_violations));
     /* Overdue: submitted filings past their decision day. */
     struct filing_row *items;
     int nf;
     int64_t total, overdue = 0, today = clock_day_of(clock_now());
-    for (int page = 1;; page++) {
-        e = filing_list(r->db, r->a, "submitted", district, page, &items, &nf, &total);
-        if (e != OK) return e;
-        for (int i = 0; i < nf; i++)
-            overdue += items[i].due_on < today;
-        if (nf < 50) break;
-    }
+    e = filing_list(r->db, r->a, "submitted", district, 1, &items, &nf, &total);
+    if (e == OK) e = filing_overdue_count(r->db, district, today, &overdue);
+    if (e != OK) return e;
     struct inst_filter f;
     inst_filter_init(&f);
     f.district = district;
@@ -290,8 +314,9 @@ enum err dashboard_api(struct req *r, struct resp *out)
     e = inst_list(r->db, r->a, &f, &ii, &ni, &unfiled);
     if (e != OK) return e;
     return resp_json(r, out, 200,
-                     json_pack("{s:{s:I, s:I}, s:I, s:o, s:I, s:I, s:I}", "by_state", "registered",
-                               (json_int_t)registered, "filed", (json_int_t)filed, "places",
-                               (json_int_t)places, "by_district", arr, "submitted", (json_int_t)total,
-                               "overdue", (json_int_t)overdue, "unfiled_over_30_days", (json_int_t)unfiled));
+                     json_pack("{s:{s:I, s:I}, s:I, s:o, s:s, s:i, s:o, s:I, s:I, s:I}", "by_state",
+                               "registered", (json_int_t)registered, "filed", (json_int_t)filed, "places",
+                               (json_int_t)places, "by_district", arr, "area", view.area, "level", view.level,
+                               "by_area", by_area, "submitted", (json_int_t)total, "overdue",
+                               (json_int_t)overdue, "unfiled_over_30_days", (json_int_t)unfiled));
 }

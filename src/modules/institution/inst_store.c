@@ -216,17 +216,24 @@ static void read_count(struct db_rows *r, struct arena *a, void *item)
 enum err inst_counts(struct db *db, struct arena *a, const char *district, struct inst_count **rows, int *n)
 {
     struct db_val v[] = {DBV_TEXT(district)};
+    /* Two grouped scans (the registry through its covering index, the open violations through their partial
+     * index) joined to the districts, rather than a correlated count per district. */
     return db_get_all(
         db, a,
-        "SELECT d.code, d.name, "
-        "COALESCE(SUM(CASE WHEN i.state = 'registered' THEN 1 ELSE 0 END), 0), "
-        "COALESCE(SUM(CASE WHEN i.state = 'filed' THEN 1 ELSE 0 END), 0), "
-        "COALESCE(SUM(CASE WHEN i.state = 'filed' THEN i.places ELSE 0 END), 0), "
-        "COALESCE(SUM(CASE WHEN i.state = 'filed' AND i.inclusive = 1 THEN 1 ELSE 0 END), 0), "
-        "(SELECT COUNT(*) FROM compliance_findings cf JOIN institutions i2 ON i2.id = cf.institution_id "
-        "WHERE i2.district_code = d.code AND cf.resolved_at IS NULL AND cf.severity = 'violation') "
-        "FROM districts d LEFT JOIN institutions i ON i.district_code = d.code "
-        "WHERE CAST($1 AS TEXT) IS NULL OR d.code = $1 GROUP BY d.code, d.name, d.sort ORDER BY d.sort",
+        "SELECT d.code, d.name, COALESCE(c.registered, 0), COALESCE(c.filed, 0), COALESCE(c.places, 0), "
+        "COALESCE(c.inclusive, 0), COALESCE(v.n, 0) FROM districts d "
+        "LEFT JOIN (SELECT district_code, "
+        "SUM(CASE WHEN state = 'registered' THEN 1 ELSE 0 END) AS registered, "
+        "SUM(CASE WHEN state = 'filed' THEN 1 ELSE 0 END) AS filed, "
+        "SUM(CASE WHEN state = 'filed' THEN places ELSE 0 END) AS places, "
+        "SUM(CASE WHEN state = 'filed' AND inclusive = 1 THEN 1 ELSE 0 END) AS inclusive "
+        "FROM institutions WHERE CAST($1 AS TEXT) IS NULL OR district_code = $1 GROUP BY district_code) c "
+        "ON c.district_code = d.code "
+        "LEFT JOIN (SELECT i.district_code, COUNT(*) AS n FROM compliance_findings cf JOIN institutions i ON "
+        "i.id = cf.institution_id WHERE cf.resolved_at IS NULL AND cf.severity = 'violation' AND "
+        "(CAST($1 AS TEXT) IS NULL OR i.district_code = $1) GROUP BY i.district_code) v "
+        "ON v.district_code = d.code "
+        "WHERE CAST($1 AS TEXT) IS NULL OR d.code = $1 ORDER BY d.sort",
         v, 1, read_count, sizeof **rows, DISTRICTS_MAX, (void **)rows, n);
 }
 

@@ -8,6 +8,7 @@
 #include "core/err.h"
 #include "db/db.h"
 #include "http/http.h"
+#include "modules/institution/inst.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -22,6 +23,15 @@
  * for an unknown district, ERR_DB on failure. */
 enum err planning_needed(struct db *db, const char *district, int year, int64_t *residents, int64_t *needed,
                          int64_t *places);
+/* One district's residents, places needed at the first target and filed places, as planning_needed gives. */
+struct plan_need {
+    const char *code;
+    int64_t residents, needed, places;
+};
+/* planning_needed for every district at once (district NULL), or for one: rows in the districts' order, one
+ * query with no per-district round trip and no children counted. Arena. Reads only; ERR_DB on failure. */
+enum err planning_needs(struct db *db, struct arena *a, int year, const char *district,
+                        struct plan_need **rows, int *n);
 
 /* ---- Rules (planning_rules.c; pure) -------------------------------------------------------------------- */
 
@@ -117,6 +127,11 @@ struct plan_table {
  * Places, filed institutions, enrolment and vacancies are today's. ERR_NOT_FOUND for an unknown district. */
 enum err planning_table(struct db *db, struct arena *a, int year, const char *district,
                         struct plan_table *out);
+/* Regroup a planning table of every district (planning_table with district NULL) to one level of the
+ * drill-down: v built over t->rows. Below the county level each row becomes a group (code and name of the
+ * province or prefecture; figures summed, then needed, gaps and ratios derived from the sums); at the county
+ * level the rows outside the area are dropped. The total becomes the area's. Arena. */
+void planning_table_regroup(struct plan_table *t, struct arena *a, const struct area_view *v);
 
 /* Enter residents and births (births -1: unknown) of a district and year. City officials and admins for any
  * district; county officials only their own (ERR_FORBIDDEN otherwise). expected_version 0 skips the version

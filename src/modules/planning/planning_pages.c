@@ -9,6 +9,7 @@
 #include "modules/institution/inst.h"
 #include "modules/planning/planning.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,7 +110,8 @@ static void target_text(struct html *h, int64_t milli_v)
 
 /* ---- The dashboard ------------------------------------------------------------------------------------- */
 
-static void planning_table_html(struct html *h, const struct plan_table *t, bool may_edit, const char *own)
+static void planning_table_html(struct html *h, const struct plan_table *t, const struct area_view *v,
+                                bool may_edit, const char *own)
 {
     html_lit(h, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"规划测算表\"><table "
                 "class=\"plan-table\">\n<caption>托位规划测算（");
@@ -138,7 +140,17 @@ static void planning_table_html(struct html *h, const struct plan_table *t, bool
         else
             html_lit(h, "<tr class=\"total\">");
         html_lit(h, "<th scope=\"row\">");
-        if (i < t->n && t->n > 1) { /* the city's view: each district drills down to its own dashboard */
+        bool group = i < t->n && v->level < 6;
+        if (group) { /* a province or prefecture: one level down */
+            html_lit(h, "<a href=\"/dash/planning?area=");
+            html_url(h, row->code);
+            html_lit(h, "&amp;year=");
+            html_int(h, t->year);
+            html_lit(h, "\">");
+            html_text(h, row->name);
+            html_lit(h, "</a>");
+        } else if (i < t->n &&
+                   t->n > 1) { /* the city's view: each district drills down to its own dashboard */
             html_lit(h, "<a href=\"/dash/planning?district=");
             html_url(h, row->code);
             html_lit(h, "&amp;year=");
@@ -156,7 +168,7 @@ static void planning_table_html(struct html *h, const struct plan_table *t, bool
                 html_lit(h, "<br><small>");
                 html_int(h, row->residents_year);
                 html_lit(h, " 年</small>");
-            } else if (i < t->n) {
+            } else if (i < t->n && !group) {
                 html_lit(h, "<br><small>2020 年普查</small>");
             }
         } else {
@@ -191,7 +203,7 @@ static void planning_table_html(struct html *h, const struct plan_table *t, bool
         html_lit(h, "</td>");
         if (may_edit) {
             html_lit(h, "<td>");
-            if (i < t->n && (!own || strcmp(own, row->code) == 0)) {
+            if (i < t->n && !group && (!own || strcmp(own, row->code) == 0)) {
                 html_lit(h, "<a href=\"/dash/planning/population?district=");
                 html_url(h, row->code);
                 html_lit(h, "&amp;year=");
@@ -333,9 +345,19 @@ static enum err render_dashboard(struct req *r, struct resp *out, unsigned statu
     if (!page_parse_int(req_query(r, "year"), PLAN_YEAR_MIN, PLAN_YEAR_MAX, this_year(), &year))
         fe_add(&r->fe, "year", "年份不正确");
     if (bad) fe_add(&r->fe, "district", "未知的区县");
+    char area[AREA_MAX];
+    e = area_from_req(r, area);
+    if (e != OK) return e;
     if (r->fe.n && problem == OK) return ERR_VALIDATION;
     struct plan_table t;
+    struct area_view view = {.area = "", .level = 6};
     e = planning_table(r->db, r->a, (int)year, district, &t);
+    /* Every district: one level of the drill-down province → prefecture → county. */
+    if (e == OK && !district) {
+        e = area_view_build(r->a, area, t.rows, t.n, sizeof *t.rows, offsetof(struct plan_row, code),
+                            offsetof(struct plan_row, name), &view);
+        if (e == OK) planning_table_regroup(&t, r->a, &view);
+    }
     struct plan_month *months = NULL;
     int nm = 0;
     if (e == OK) e = planning_trends(r->db, r->a, district, 24, &months, &nm);
@@ -361,6 +383,7 @@ static enum err render_dashboard(struct req *r, struct resp *out, unsigned statu
     if (req_query(r, "done") && problem == OK)
         html_lit(&h, "<p class=\"notice\" role=\"status\">已保存。</p>\n");
     page_problem_box(&h, r, problem, NULL);
+    area_breadcrumb(&h, r->a, &view, "/dash/planning");
 
     /* The scope form: the city may drill down to a district; everyone may change the year. */
     html_lit(
@@ -431,7 +454,7 @@ static enum err render_dashboard(struct req *r, struct resp *out, unsigned statu
 
     html_lit(&h, "<section class=\"panel\" id=\"table\">\n<h2>规划测算</h2>\n");
     page_export_link(&h, r, "/api/v1/planning");
-    planning_table_html(&h, &t, may_edit, page_scope_district(r));
+    planning_table_html(&h, &t, &view, may_edit, page_scope_district(r));
     html_lit(
         &h,
         "<p class=\"meta\">需托位 = 常住人口 × 目标 ÷ 1000，向上取整；缺口 = 需托位 − 现有托位（不小于 0）。"

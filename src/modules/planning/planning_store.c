@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 /* ---- Settings ------------------------------------------------------------------------------------------ */
@@ -173,17 +174,51 @@ enum err planning_table(struct db *db, struct arena *a, int year, const char *di
     if (!found) return ERR_NOT_FOUND;
     struct pop *pops = NULL;
     int np = 0;
-    struct db_val v[] = {DBV_INT(year)};
+    struct db_val v[] = {DBV_INT(year), DBV_TEXT(district)};
     e = db_get_all(db, a,
                    "SELECT district_code, year, residents, births, source, version FROM district_population "
-                   "WHERE year <= $1 ORDER BY district_code, year",
-                   v, 1, read_pop, sizeof *pops, 0, (void **)&pops, &np);
+                   "WHERE year <= $1 AND (CAST($2 AS TEXT) IS NULL OR district_code = $2) "
+                   "ORDER BY district_code, year",
+                   v, 2, read_pop, sizeof *pops, 0, (void **)&pops, &np);
     if (e != OK) return e;
     struct live *lv = NULL;
     int nl = 0;
-    e = live_figures(db, a, clock_day_of(clock_now()), NULL, &lv, &nl);
+    e = live_figures(db, a, clock_day_of(clock_now()), district, &lv, &nl);
     if (e != OK) return e;
     out->rows = arena_zalloc(a, (size_t)(nd ? nd : 1) * sizeof *out->rows);
+    /* Row k of the table is district k (kept or not); the kept ones are packed at the end. */
+    struct code_map dm;
+    code_map_build(&dm, a, ds, nd, sizeof *ds, offsetof(struct district, code));
+    for (int k = 0; k < nd; k++) {
+        struct plan_row *row = &out->rows[k];
+        row->code = ds[k].code;
+        row->name = ds[k].name;
+        row->residents = ds[k].population > 0 ? ds[k].population : 0;
+        row->births = -1;
+    }
+    /* Rows are by district and year: the last one at or before year wins. */
+    for (int i = 0; i < np; i++) {
+        int k = code_map_find(&dm, pops[i].code);
+        if (k < 0) continue;
+        struct plan_row *row = &out->rows[k];
+        row->residents = pops[i].residents;
+        row->residents_year = pops[i].year;
+        row->source = pops[i].source;
+        if (pops[i].year == year) {
+            row->births = pops[i].births;
+            row->version = pops[i].version;
+        }
+    }
+    for (int i = 0; i < nl; i++) {
+        int k = code_map_find(&dm, lv[i].code);
+        if (k < 0) continue;
+        struct plan_row *row = &out->rows[k];
+        row->filed = lv[i].filed;
+        row->places = lv[i].places;
+        row->inclusive_places = lv[i].inclusive_places;
+        row->enrolled = lv[i].enrolled;
+        row->vacancies = lv[i].vacancies;
+    }
     struct plan_row *t = &out->total;
     t->name = "全市";
     t->births = 0;
@@ -192,31 +227,8 @@ enum err planning_table(struct db *db, struct arena *a, int year, const char *di
     for (int k = 0; k < nd; k++) {
         if (district && strcmp(ds[k].code, district) != 0) continue;
         struct plan_row *row = &out->rows[out->n++];
-        row->code = ds[k].code;
-        row->name = ds[k].name;
-        row->residents = ds[k].population > 0 ? ds[k].population : 0;
-        row->source = NULL;
-        row->births = -1;
-        for (int i = 0; i < np; i++) {
-            if (strcmp(pops[i].code, ds[k].code) != 0) continue;
-            /* Rows are by year: the last one at or before year wins. */
-            row->residents = pops[i].residents;
-            row->residents_year = pops[i].year;
-            row->source = pops[i].source;
-            if (pops[i].year == year) {
-                row->births = pops[i].births;
-                row->version = pops[i].version;
-            }
-        }
+        if (row != &out->rows[k]) *row = out->rows[k];
         if (!row->residents_year && row->residents > 0) row->source = "2020年第七次全国人口普查";
-        const struct live *l = live_of(lv, nl, ds[k].code);
-        if (l) {
-            row->filed = l->filed;
-            row->places = l->places;
-            row->inclusive_places = l->inclusive_places;
-            row->enrolled = l->enrolled;
-            row->vacancies = l->vacancies;
-        }
         derive(row, &out->s);
         t->residents += row->residents;
         if (row->births >= 0)
@@ -235,17 +247,95 @@ enum err planning_table(struct db *db, struct arena *a, int year, const char *di
     return OK;
 }
 
+/* Add row's figures into sum (births stay -1 once one is unknown). */
+static void add_row(struct plan_row *sum, const struct plan_row *row)
+{
+    sum->residents += row->residents;
+    sum->births = sum->births < 0 || row->births < 0 ? -1 : sum->births + row->births;
+    sum->filed += row->filed;
+    sum->places += row->places;
+    sum->inclusive_places += row->inclusive_places;
+    sum->enrolled += row->enrolled;
+    sum->vacancies += row->vacancies;
+}
+
+void planning_table_regroup(struct plan_table *t, struct arena *a, const struct area_view *v)
+{
+    bool grouped = v->level < 6;
+    int m = grouped ? v->ngroups : 0;
+    struct plan_row *rows = arena_zalloc(a, (size_t)(t->n > 0 ? t->n : 1) * sizeof *rows);
+    for (int g = 0; g < m; g++) {
+        rows[g].code = v->groups[g].code;
+        rows[g].name = v->groups[g].name;
+    }
+    struct plan_row total = {.name = v->area[0] ? "合计" : t->total.name};
+    for (int i = 0; i < t->n; i++) {
+        int g = v->group_of[i];
+        if (g < 0) continue;
+        if (grouped)
+            add_row(&rows[g], &t->rows[i]);
+        else
+            rows[m++] = t->rows[i];
+        add_row(&total, &t->rows[i]);
+    }
+    for (int i = 0; grouped && i < m; i++)
+        derive(&rows[i], &t->s);
+    derive(&total, &t->s);
+    t->rows = rows;
+    t->n = m;
+    t->total = total;
+}
+
+static void read_need(struct db_rows *r, struct arena *a, void *item)
+{
+    struct plan_need *n = item;
+    n->code = db_text_dup(r, 0, a);
+    int64_t census = db_isnull(r, 1) ? 0 : db_int(r, 1);
+    n->residents = db_isnull(r, 2) ? (census > 0 ? census : 0) : db_int(r, 2);
+    n->places = db_int(r, 3);
+}
+
+enum err planning_needs(struct db *db, struct arena *a, int year, const char *district,
+                        struct plan_need **rows, int *n)
+{
+    struct plan_settings s;
+    planning_settings_get(db, &s);
+    struct db_val v[] = {DBV_INT(year), DBV_TEXT(district)};
+    /* The residents as planning_table reads them: the latest row at or before year, else the census. */
+    enum err e = db_get_all(
+        db, a,
+        "SELECT d.code, d.population, (SELECT p.residents FROM district_population p WHERE p.district_code = "
+        "d.code AND p.year <= $1 ORDER BY p.year DESC LIMIT 1), (SELECT COALESCE(SUM(i.places), 0) FROM "
+        "institutions i WHERE i.district_code = d.code AND i.state = 'filed') FROM districts d "
+        "WHERE CAST($2 AS TEXT) IS NULL OR d.code = $2 ORDER BY d.sort",
+        v, 2, read_need, sizeof **rows, 0, (void **)rows, n);
+    if (e != OK) return e;
+    for (int i = 0; i < *n; i++)
+        (*rows)[i].needed = plan_needed((*rows)[i].residents, s.target);
+    return OK;
+}
+
 enum err planning_needed(struct db *db, const char *district, int year, int64_t *residents, int64_t *needed,
                          int64_t *places)
 {
     struct arena a;
     arena_init(&a, 0);
-    struct plan_table t;
-    enum err e = planning_table(db, &a, year, district, &t);
+    struct plan_need *rows = NULL;
+    int n = 0;
+    enum err e = planning_needs(db, &a, year, district, &rows, &n);
+    if (e == OK && district && n == 0) e = ERR_NOT_FOUND;
     if (e == OK) {
-        if (residents) *residents = t.total.residents;
-        if (needed) *needed = t.total.needed;
-        if (places) *places = t.total.places;
+        struct plan_need t = {0};
+        for (int i = 0; i < n; i++) {
+            t.residents += rows[i].residents;
+            t.places += rows[i].places;
+        }
+        struct plan_settings s;
+        planning_settings_get(db, &s);
+        t.needed = plan_needed(t.residents, s.target);
+        if (residents) *residents = t.residents;
+        if (needed) *needed = t.needed;
+        if (places) *places = t.places;
     }
     arena_free(&a);
     return e;

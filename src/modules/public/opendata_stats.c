@@ -44,13 +44,13 @@ struct stat_year {
     int year;
     struct stat_row *rows;
     int n;
+    struct code_map map;
 };
 
 static struct stat_row *row_of(struct stat_year *y, const char *code)
 {
-    for (int i = 0; code && i < y->n; i++)
-        if (strcmp(y->rows[i].code, code) == 0) return &y->rows[i];
-    return NULL;
+    int k = code_map_find(&y->map, code);
+    return k >= 0 ? &y->rows[k] : NULL;
 }
 
 static void read_registry(struct db_rows *r, struct arena *a, void *item)
@@ -107,8 +107,9 @@ static enum err load_year(struct db *db, struct arena *a, int year, struct stat_
         "COALESCE(SUM(CASE WHEN i.closed_on >= $1 AND i.closed_on <= $2 THEN 1 ELSE 0 END), 0) "
         "FROM districts d LEFT JOIN institutions i ON i.district_code = d.code AND i.filed_on IS NOT NULL "
         "GROUP BY d.code, d.name, d.sort ORDER BY d.sort",
-        dv, 2, read_registry, sizeof *y->rows, 1000, (void **)&y->rows, &y->n);
+        dv, 2, read_registry, sizeof *y->rows, 0, (void **)&y->rows, &y->n);
     if (e != OK) return e;
+    code_map_build(&y->map, a, y->rows, y->n, sizeof *y->rows, offsetof(struct stat_row, code));
     e = add_counts(
         db, y,
         "SELECT i.district_code, COUNT(*) FROM inspections x JOIN institutions i ON i.id = x.institution_id "
@@ -128,10 +129,18 @@ static enum err load_year(struct db *db, struct arena *a, int year, struct stat_
             "SELECT district_code, COUNT(*) FROM incidents WHERE reported_at >= $1 AND reported_at <= $2 "
             "GROUP BY district_code",
             tv, 2, offsetof(struct stat_row, incidents));
-    for (int i = 0; e == OK && i < y->n; i++) {
-        e = planning_needed(db, y->rows[i].code, year, &y->rows[i].residents, NULL, NULL);
-        if (e == ERR_NOT_FOUND) e = OK;
-        if (e == OK) e = guidance_families_reached(db, y->rows[i].code, year, &y->rows[i].families);
+    struct plan_need *need = NULL;
+    struct district_count *fam = NULL;
+    int nneed = 0, nfam = 0;
+    if (e == OK) e = planning_needs(db, a, year, NULL, &need, &nneed);
+    if (e == OK) e = guidance_families_by_district(db, a, year, &fam, &nfam);
+    for (int i = 0; e == OK && i < nneed; i++) {
+        struct stat_row *s = row_of(y, need[i].code);
+        if (s) s->residents = need[i].residents;
+    }
+    for (int i = 0; e == OK && i < nfam; i++) {
+        struct stat_row *s = row_of(y, fam[i].code);
+        if (s) s->families = fam[i].n;
     }
     return e;
 }

@@ -12,6 +12,7 @@
 #include "core/err.h"
 #include "db/db.h"
 #include "http/http.h"
+#include "modules/institution/inst.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -22,6 +23,10 @@
  * year: designated (at county or city level) on or before 31 December of year, at an institution that is
  * still filed. Writes the count to *n. Reads only; no transaction needed. ERR_DB on failure. */
 enum err support_demonstrations_count(struct db *db, const char *district, int year, int64_t *n);
+/* support_demonstrations_count of every district that has one, in one grouped query: *rows (arena). Reads
+ * only. ERR_DB on failure. */
+enum err support_demonstrations_by_district(struct db *db, struct arena *a, int year,
+                                            struct district_count **rows, int *n);
 
 /* Subsidies of district (NULL: the whole city) for year: *approved_fen the amounts approved (rows approved or
  * paid), *paid_fen the amounts paid (rows paid), *paid_count the number of rows paid. Any out pointer may be

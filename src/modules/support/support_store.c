@@ -33,6 +33,25 @@ enum err support_demonstrations_count(struct db *db, const char *district, int y
                         v, DB_NPARAMS(v), n);
 }
 
+static void read_district_count(struct db_rows *r, struct arena *a, void *item)
+{
+    struct district_count *c = item;
+    c->code = db_text_dup(r, 0, a);
+    c->n = db_int(r, 1);
+}
+
+enum err support_demonstrations_by_district(struct db *db, struct arena *a, int year,
+                                            struct district_count **rows, int *n)
+{
+    struct db_val v[] = {DBV_INT(date_to_days(year, 12, 31))};
+    return db_get_all(db, a,
+                      "SELECT i.district_code, COUNT(DISTINCT m.institution_id) FROM demonstrations m "
+                      "JOIN institutions i ON i.id = m.institution_id "
+                      "WHERE m.status = 'designated' AND m.designated_on <= $1 AND i.state = 'filed' "
+                      "GROUP BY i.district_code",
+                      v, DB_NPARAMS(v), read_district_count, sizeof **rows, 0, (void **)rows, n);
+}
+
 /* ---- Promises ------------------------------------------------------------------------------------------ */
 
 #define POLICY_COLS                                                                                          \
