@@ -55,6 +55,10 @@ struct inst_filter {
 };
 void inst_filter_init(struct inst_filter *f);
 
+/* Read the service profile of an institution row (service_types, inclusive, places, min/max age in months,
+ * fee_min_fen, lat, lon: eight columns in that order) from column col on into o. Store helper. */
+void inst_read_profile(struct db_rows *r, int col, struct institution *o);
+
 /* Read one institution (strings in a). ERR_NOT_FOUND when absent. */
 enum err inst_get(struct db *db, struct arena *a, int64_t id, struct institution *out);
 /* A page of institutions matching f, ordered by id (or by distance with near), and the total count. */

@@ -22,6 +22,19 @@
     "LEFT JOIN filings f ON f.id = i.current_filing_id "
 #define NCOLS 27
 
+void inst_read_profile(struct db_rows *r, int col, struct institution *o)
+{
+    o->service_types = (unsigned)db_int(r, col);
+    o->inclusive = db_int(r, col + 1) != 0;
+    o->places = db_int(r, col + 2);
+    o->min_age_months = db_isnull(r, col + 3) ? 0 : (int)db_int(r, col + 3);
+    o->max_age_months = db_isnull(r, col + 4) ? 0 : (int)db_int(r, col + 4);
+    o->fee_min_fen = db_isnull(r, col + 5) ? -1 : db_int(r, col + 5);
+    o->has_location = !db_isnull(r, col + 6) && !db_isnull(r, col + 7);
+    o->lat = o->has_location ? db_real(r, col + 6) : 0;
+    o->lon = o->has_location ? db_real(r, col + 7) : 0;
+}
+
 static void read_inst(struct db_rows *r, struct arena *a, struct institution *o)
 {
     memset(o, 0, sizeof *o);
@@ -43,15 +56,7 @@ static void read_inst(struct db_rows *r, struct arena *a, struct institution *o)
     o->filed_on = db_isnull(r, 15) ? 0 : db_int(r, 15);
     o->current_filing_id = db_isnull(r, 16) ? 0 : db_int(r, 16);
     o->current_filing_status = db_text_dup(r, 17, a);
-    o->service_types = (unsigned)db_int(r, 18);
-    o->inclusive = db_int(r, 19) != 0;
-    o->places = db_int(r, 20);
-    o->min_age_months = db_isnull(r, 21) ? 0 : (int)db_int(r, 21);
-    o->max_age_months = db_isnull(r, 22) ? 0 : (int)db_int(r, 22);
-    o->fee_min_fen = db_isnull(r, 23) ? -1 : db_int(r, 23);
-    o->has_location = !db_isnull(r, 24) && !db_isnull(r, 25);
-    o->lat = o->has_location ? db_real(r, 24) : 0;
-    o->lon = o->has_location ? db_real(r, 25) : 0;
+    inst_read_profile(r, 18, o);
     o->home_based = db_text(r, 26) && strcmp(db_text(r, 26), "home_based") == 0;
 }
 

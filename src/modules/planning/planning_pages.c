@@ -141,17 +141,13 @@ static void planning_table_html(struct html *h, const struct plan_table *t, cons
             html_lit(h, "<tr class=\"total\">");
         html_lit(h, "<th scope=\"row\">");
         bool group = i < t->n && v->level < 6;
-        if (group) { /* a province or prefecture: one level down */
-            html_lit(h, "<a href=\"/dash/planning?area=");
-            html_url(h, row->code);
-            html_lit(h, "&amp;year=");
-            html_int(h, t->year);
-            html_lit(h, "\">");
-            html_text(h, row->name);
-            html_lit(h, "</a>");
-        } else if (i < t->n &&
-                   t->n > 1) { /* the city's view: each district drills down to its own dashboard */
-            html_lit(h, "<a href=\"/dash/planning?district=");
+        /* A province or prefecture links one level down; in the city's view each district drills down to
+         * its own dashboard. */
+        if (group || (i < t->n && t->n > 1)) {
+            if (group)
+                html_lit(h, "<a href=\"/dash/planning?area=");
+            else
+                html_lit(h, "<a href=\"/dash/planning?district=");
             html_url(h, row->code);
             html_lit(h, "&amp;year=");
             html_int(h, t->year);

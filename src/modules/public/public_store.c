@@ -83,15 +83,7 @@ static void read_item(struct db_rows *r, struct arena *a, struct pub_item *it)
     o->filing_number = db_text_dup(r, 5, a);
     o->filed_on = db_isnull(r, 6) ? 0 : db_int(r, 6);
     o->state = "filed";
-    o->service_types = (unsigned)db_int(r, 7);
-    o->inclusive = db_int(r, 8) != 0;
-    o->places = db_int(r, 9);
-    o->min_age_months = db_isnull(r, 10) ? 0 : (int)db_int(r, 10);
-    o->max_age_months = db_isnull(r, 11) ? 0 : (int)db_int(r, 11);
-    o->fee_min_fen = db_isnull(r, 12) ? -1 : db_int(r, 12);
-    o->has_location = !db_isnull(r, 13) && !db_isnull(r, 14);
-    o->lat = o->has_location ? db_real(r, 13) : 0;
-    o->lon = o->has_location ? db_real(r, 14) : 0;
+    inst_read_profile(r, 7, o);
 }
 
 /* Free places per class type of the page's institutions, in one query. */
