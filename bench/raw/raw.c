@@ -28,15 +28,28 @@
 #include <unistd.h>
 
 /* ======================================================================================================
- * SEARCH SQL — keep aligned with src/modules/institution/inst_store.c (INST_COLS, INST_FROM, LIST_WHERE,
- * inst_list) and src/modules/public/public_api.c (public_api_search). Parameters as in inst_list:
- * $1 district, $2 state ('filed'), $3 service_types bit, $4 inclusive, $5 age_months, $6 max fee (fen),
- * $7 name fragment, $8 unfiled_before, $9 near, $10..$12 near's lat/lon/cos², $13 per page, $14 offset,
- * $15 vacancy types, $16 keyset cursor (`after`: rows with id > $16; NULL = OFFSET paging with $14).
- * The total is counted without the cursor. SEARCH_VACANCIES: tuoyu's search reads each row's vacancies
- * (one query per row); set to 0 if tuoyu stops doing so.
+ * SEARCH SQL — keep aligned with src/modules/public/public_store.c (match_where, PUB_COLS, pub_search,
+ * page_vacancies) for the filters the benchmark sends: a district and an age in months, 20 rows by id after
+ * a keyset cursor (`after`, 0 for the first page), the exact total, and the page's free places in one query.
  * ====================================================================================================== */
-#define SEARCH_VACANCIES 1
+#define SEARCH_WHERE                                                                                         \
+    "WHERE i.state = 'filed' AND i.district_code = $1 AND i.min_age_months <= $2 AND i.max_age_months >= $2"
+#define SQL_SEARCH_COUNT "SELECT COUNT(*) FROM institutions i " SEARCH_WHERE
+#define SQL_SEARCH_PAGE                                                                                      \
+    "SELECT i.id, i.name, i.district_code, d.name, i.address, i.filing_number, i.filed_on, i.service_types, " \
+    "i.inclusive, i.places, i.min_age_months, i.max_age_months, i.fee_min_fen, i.lat, i.lon, 0 "              \
+    "FROM institutions i JOIN districts d ON d.code = i.district_code " SEARCH_WHERE " AND i.id > $3 "        \
+    "ORDER BY i.id LIMIT 21"
+#define SQL_SEARCH_VACANCIES                                                                                 \
+    "SELECT c.institution_id, c.type, SUM(c.capacity), SUM((SELECT COUNT(*) FROM children ch "               \
+    "WHERE ch.class_id = c.id AND ch.end_on IS NULL)) FROM classes c "                                       \
+    "WHERE c.closed_on IS NULL AND c.institution_id IN ($1, $2, $3, $4, $5, $6, $7, $8, $9, "                 \
+    "$10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) "                                                \
+    "GROUP BY c.institution_id, c.type"
+#define PER_PAGE 20
+/* ======================================================================================================
+ * end of the search SQL */
+/* The columns of inst_get (src/modules/institution/inst_store.c) for the by-id answer. */
 #define INST_COLS                                                                                            \
     "i.id, i.uscc, i.name, i.legal_form, i.district_code, d.name, i.address, i.business_scope, "             \
     "i.authority, "                                                                                          \
@@ -46,28 +59,6 @@
 #define INST_FROM                                                                                            \
     " FROM institutions i JOIN districts d ON d.code = i.district_code "                                     \
     "LEFT JOIN filings f ON f.id = i.current_filing_id "
-#define LIST_WHERE                                                                                           \
-    "WHERE (CAST($1 AS TEXT) IS NULL OR i.district_code = $1) "                                              \
-    "AND (CAST($2 AS TEXT) IS NULL OR i.state = $2) "                                                        \
-    "AND (CAST($3 AS BIGINT) IS NULL OR (i.service_types & $3) <> 0) "                                       \
-    "AND (CAST($4 AS BIGINT) IS NULL OR i.inclusive = $4) "                                                  \
-    "AND (CAST($5 AS BIGINT) IS NULL OR (i.min_age_months <= $5 AND i.max_age_months >= $5)) "               \
-    "AND (CAST($6 AS BIGINT) IS NULL OR i.fee_min_fen <= $6) "                                               \
-    "AND (CAST($7 AS TEXT) IS NULL OR i.name LIKE '%' || $7 || '%' ESCAPE '\\') "                            \
-    "AND (CAST($8 AS BIGINT) IS NULL OR (i.state = 'registered' AND i.registered_on <= $8)) "                \
-    "AND (CAST($9 AS BIGINT) IS NULL OR (i.lat IS NOT NULL AND i.lon IS NOT NULL)) "                         \
-    "AND (CAST($15 AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM classes c WHERE c.institution_id = i.id "     \
-    "AND c.closed_on IS NULL AND ((CASE c.type WHEN 'infant' THEN 1 WHEN 'toddler' THEN 2 WHEN 'older' "     \
-    "THEN 4 "                                                                                                \
-    "ELSE 8 END) & $15) <> 0 AND c.capacity > (SELECT COUNT(*) FROM children ch WHERE ch.class_id = c.id "   \
-    "AND ch.end_on IS NULL))) "
-#define SQL_SEARCH_COUNT "SELECT COUNT(*) FROM institutions i " LIST_WHERE
-#define SQL_SEARCH_PAGE                                                                                      \
-    "SELECT " INST_COLS ", 0" INST_FROM LIST_WHERE "AND (CAST($16 AS BIGINT) IS NULL OR i.id > $16) "        \
-    "ORDER BY i.id LIMIT $13 OFFSET $14"
-#define PER_PAGE 20
-/* ======================================================================================================
- * end of the search SQL */
 
 /* inst_get and inst_vacancies (src/modules/institution/inst_store.c). */
 #define SQL_GET "SELECT " INST_COLS INST_FROM "WHERE i.id = $1"
@@ -81,10 +72,10 @@
     "NOT NULL)"
 #define SQL_INSERT "INSERT INTO bench_raw_inserts (id, at, body) VALUES ($1, $2, $3)"
 
-enum { Q_GET, Q_VAC, Q_COUNT, Q_PAGE, Q_INSERT, Q__COUNT };
-static const char *const sqls[Q__COUNT] = {SQL_GET, SQL_VACANCIES, SQL_SEARCH_COUNT, SQL_SEARCH_PAGE,
-                                           SQL_INSERT};
-#define MAXP 16
+enum { Q_GET, Q_VAC, Q_COUNT, Q_PAGE, Q_PAGE_VAC, Q_INSERT, Q__COUNT };
+static const char *const sqls[Q__COUNT] = {SQL_GET,         SQL_VACANCIES,        SQL_SEARCH_COUNT,
+                                           SQL_SEARCH_PAGE, SQL_SEARCH_VACANCIES, SQL_INSERT};
+#define MAXP 20
 
 static const char *const service_type_names[] = {"full_day", "half_day", "hourly", "temporary"};
 static const char *const class_type_names[] = {"infant", "toddler", "older", "mixed"};
@@ -353,39 +344,76 @@ static bool q_int(struct MHD_Connection *mc, const char *key, int64_t lo, int64_
     return true;
 }
 
+/* One row of the search page (the columns of SQL_SEARCH_PAGE) as tuoyu's search item. */
+static json_t *search_row_json(struct conn *c)
+{
+    char filed[11];
+    date_format(col_null(c, 6) ? 0 : col_int(c, 6), filed);
+    json_t *types = json_array();
+    unsigned st = (unsigned)col_int(c, 7);
+    for (int k = 0; k < 4; k++)
+        if (st & (1u << k)) json_array_append_new(types, json_string(service_type_names[k]));
+    const char *fn = col_text(c, 5);
+    json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:I, s:i, s:i}", "id",
+                          (json_int_t)col_int(c, 0), "name", col_text(c, 1), "district_code", col_text(c, 2),
+                          "district_name", col_text(c, 3), "address", col_text(c, 4), "filing_number",
+                          fn ? fn : "", "filed_on", filed, "service_types", types, "inclusive",
+                          col_int(c, 8) != 0, "places", (json_int_t)col_int(c, 9), "min_age_months",
+                          col_null(c, 10) ? 0 : (int)col_int(c, 10), "max_age_months",
+                          col_null(c, 11) ? 0 : (int)col_int(c, 11));
+    json_object_set_new(j, "fee_min_yuan",
+                        col_null(c, 12) ? json_null() : json_real((double)col_int(c, 12) / 100.0));
+    if (!col_null(c, 13) && !col_null(c, 14)) {
+        json_object_set_new(j, "lat", json_real(col_real(c, 13)));
+        json_object_set_new(j, "lon", json_real(col_real(c, 14)));
+    }
+    return j;
+}
+
 static int search(struct conn *c, struct MHD_Connection *mc, char **body)
 {
     const char *district = MHD_lookup_connection_value(mc, MHD_GET_ARGUMENT_KIND, "district");
-    int64_t age = -1, page = 1, after = 0;
-    if (!q_int(mc, "age_months", 0, 72, &age) || !q_int(mc, "page", 1, 100000, &page) ||
+    int64_t age = -1, after = 0;
+    if (!district || !*district || !q_int(mc, "age_months", 0, 72, &age) || age < 0 ||
         !q_int(mc, "after", 1, INT64_MAX, &after))
         return 400;
-    struct param p[MAXP] = {{0}};
-    if (district && *district) p[0] = (struct param){2, 0, district};
-    p[1] = (struct param){2, 0, "filed"};
-    if (age >= 0) p[4] = (struct param){1, age, NULL};
-    p[12] = (struct param){1, PER_PAGE, NULL};
-    p[13] = (struct param){1, after ? 0 : (page - 1) * PER_PAGE, NULL};
-    if (after) p[15] = (struct param){1, after, NULL};
-    if (!db_run(c, Q_COUNT, p, 15)) return 500;
+    struct param p[MAXP] = {{2, 0, district}, {1, age, NULL}, {1, after, NULL}};
+    if (!db_run(c, Q_COUNT, p, 2)) return 500;
     int64_t total = db_next(c) ? col_int(c, 0) : 0;
     db_done(c);
-    if (!db_run(c, Q_PAGE, p, 16)) return 500;
+    if (!db_run(c, Q_PAGE, p, 3)) return 500;
     json_t *items = json_array();
-    int64_t ids[PER_PAGE], last = 0;
+    int64_t last = 0;
     int n = 0;
-    while (db_next(c) && n < PER_PAGE) {
-        json_array_append_new(items, row_json(c));
-        ids[n++] = last = col_int(c, 0);
+    bool more = false;
+    struct param ids[MAXP];
+    for (int k = 0; k < MAXP; k++)
+        ids[k] = (struct param){1, 0, NULL};
+    while (db_next(c)) {
+        if (n == PER_PAGE) {
+            more = true;
+            break;
+        }
+        json_array_append_new(items, search_row_json(c));
+        ids[n++].i = last = col_int(c, 0);
     }
     db_done(c);
-    for (int k = 0; SEARCH_VACANCIES && k < n; k++) {
-        json_t *vj = vacancies_json(c, ids[k]);
-        if (vj) json_object_set_new(json_array_get(items, (size_t)k), "vacancies", vj);
+    if (n && db_run(c, Q_PAGE_VAC, ids, PER_PAGE)) {
+        while (db_next(c)) {
+            int64_t id = col_int(c, 0);
+            const char *type = col_text(c, 1);
+            int64_t cap = col_int(c, 2), enr = col_int(c, 3);
+            for (int k = 0; k < n; k++)
+                if (ids[k].i == id && type) {
+                    json_t *item = json_array_get(items, (size_t)k), *v = json_object_get(item, "vacancies");
+                    if (!v) json_object_set_new(item, "vacancies", v = json_object());
+                    json_object_set_new(v, type, json_integer(cap > enr ? cap - enr : 0));
+                }
+        }
+        db_done(c);
     }
-    json_t *j = json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total, "page",
-                          (int)page, "per_page", PER_PAGE);
-    if (n == PER_PAGE) json_object_set_new(j, "next", json_integer(last));
+    json_t *j = json_pack("{s:o, s:I, s:i}", "items", items, "total", (json_int_t)total, "per_page", PER_PAGE);
+    json_object_set_new(j, "next", more ? json_integer(last) : json_null());
     *body = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(10));
     json_decref(j);
     return 200;
