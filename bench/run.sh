@@ -147,6 +147,8 @@ fi
 cp "$KEYS" "$tmp/bench.db.keys"
 DB=$tmp/bench.db
 export TUOYU_KEY_FILE=$tmp/bench.db.keys
+# A data set made by an older binary gets this binary's schema (serve does not migrate).
+"$BIN" init --db "$DB" >/dev/null
 
 q() { sqlite3 "$DB" "$1"; }
 N_INST=$(q "SELECT COUNT(*) FROM institutions")

@@ -32,18 +32,20 @@
  * page_vacancies) for the filters the benchmark sends: a district and an age in months, 20 rows by id after
  * a keyset cursor (`after`, 0 for the first page), the exact total, and the page's free places in one query.
  * ====================================================================================================== */
-#define SEARCH_WHERE                                                                                         \
-    "WHERE i.state = 'filed' AND i.district_code = $1 AND i.min_age_months <= $2 AND i.max_age_months >= $2"
-#define SQL_SEARCH_COUNT "SELECT COUNT(*) FROM institutions i " SEARCH_WHERE
-#define SQL_SEARCH_PAGE                                                                                      \
-    "SELECT i.id, i.name, i.district_code, d.name, i.address, i.filing_number, i.filed_on, i.service_types, " \
-    "i.inclusive, i.places, i.min_age_months, i.max_age_months, i.fee_min_fen, i.lat, i.lon, 0 "              \
-    "FROM institutions i JOIN districts d ON d.code = i.district_code " SEARCH_WHERE " AND i.id > $3 "        \
+/* With a district ($1) or without one (the whole register; $1 unused, as tuoyu leaves the filter out). */
+#define SEARCH_WHERE        "WHERE i.state = 'filed' AND i.min_age_months <= $2 AND i.max_age_months >= $2"
+#define SEARCH_WHERE_D      SEARCH_WHERE " AND i.district_code = $1"
+#define SQL_SEARCH_COUNT(W) "SELECT COUNT(*) FROM institutions i " W
+#define SQL_SEARCH_PAGE(W)                                                                                   \
+    "SELECT i.id, i.name, i.district_code, d.name, i.address, i.filing_number, i.filed_on, "                 \
+    "i.service_types, "                                                                                      \
+    "i.inclusive, i.places, i.min_age_months, i.max_age_months, i.fee_min_fen, i.lat, i.lon, 0 "             \
+    "FROM institutions i JOIN districts d ON d.code = i.district_code " W " AND i.id > $3 "                  \
     "ORDER BY i.id LIMIT 21"
 #define SQL_SEARCH_VACANCIES                                                                                 \
     "SELECT c.institution_id, c.type, SUM(c.capacity), SUM((SELECT COUNT(*) FROM children ch "               \
     "WHERE ch.class_id = c.id AND ch.end_on IS NULL)) FROM classes c "                                       \
-    "WHERE c.closed_on IS NULL AND c.institution_id IN ($1, $2, $3, $4, $5, $6, $7, $8, $9, "                 \
+    "WHERE c.closed_on IS NULL AND c.institution_id IN ($1, $2, $3, $4, $5, $6, $7, $8, $9, "                \
     "$10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) "                                                \
     "GROUP BY c.institution_id, c.type"
 #define PER_PAGE 20
@@ -72,9 +74,15 @@
     "NOT NULL)"
 #define SQL_INSERT "INSERT INTO bench_raw_inserts (id, at, body) VALUES ($1, $2, $3)"
 
-enum { Q_GET, Q_VAC, Q_COUNT, Q_PAGE, Q_PAGE_VAC, Q_INSERT, Q__COUNT };
-static const char *const sqls[Q__COUNT] = {SQL_GET,         SQL_VACANCIES,        SQL_SEARCH_COUNT,
-                                           SQL_SEARCH_PAGE, SQL_SEARCH_VACANCIES, SQL_INSERT};
+enum { Q_GET, Q_VAC, Q_COUNT_D, Q_PAGE_D, Q_COUNT, Q_PAGE, Q_PAGE_VAC, Q_INSERT, Q__COUNT };
+static const char *const sqls[Q__COUNT] = {SQL_GET,
+                                           SQL_VACANCIES,
+                                           SQL_SEARCH_COUNT(SEARCH_WHERE_D),
+                                           SQL_SEARCH_PAGE(SEARCH_WHERE_D),
+                                           SQL_SEARCH_COUNT(SEARCH_WHERE),
+                                           SQL_SEARCH_PAGE(SEARCH_WHERE),
+                                           SQL_SEARCH_VACANCIES,
+                                           SQL_INSERT};
 #define MAXP 20
 
 static const char *const service_type_names[] = {"full_day", "half_day", "hourly", "temporary"};
@@ -150,8 +158,10 @@ static struct conn *conn_get(void)
             exit(1);
         }
         sqlite3_busy_timeout(c->sq, 10000);
-        sqlite3_exec(c->sq, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; " SQL_INSERT_TABLE, NULL, NULL,
-                     NULL);
+        sqlite3_exec(c->sq,
+                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA "
+                     "mmap_size=1073741824; " SQL_INSERT_TABLE,
+                     NULL, NULL, NULL);
         for (int q = 0; q < Q__COUNT; q++)
             if (sqlite3_prepare_v3(c->sq, sqls[q], -1, SQLITE_PREPARE_PERSISTENT, &c->st[q], NULL) !=
                 SQLITE_OK) {
@@ -354,13 +364,13 @@ static json_t *search_row_json(struct conn *c)
     for (int k = 0; k < 4; k++)
         if (st & (1u << k)) json_array_append_new(types, json_string(service_type_names[k]));
     const char *fn = col_text(c, 5);
-    json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:I, s:i, s:i}", "id",
-                          (json_int_t)col_int(c, 0), "name", col_text(c, 1), "district_code", col_text(c, 2),
-                          "district_name", col_text(c, 3), "address", col_text(c, 4), "filing_number",
-                          fn ? fn : "", "filed_on", filed, "service_types", types, "inclusive",
-                          col_int(c, 8) != 0, "places", (json_int_t)col_int(c, 9), "min_age_months",
-                          col_null(c, 10) ? 0 : (int)col_int(c, 10), "max_age_months",
-                          col_null(c, 11) ? 0 : (int)col_int(c, 11));
+    json_t *j =
+        json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:I, s:i, s:i}", "id",
+                  (json_int_t)col_int(c, 0), "name", col_text(c, 1), "district_code", col_text(c, 2),
+                  "district_name", col_text(c, 3), "address", col_text(c, 4), "filing_number", fn ? fn : "",
+                  "filed_on", filed, "service_types", types, "inclusive", col_int(c, 8) != 0, "places",
+                  (json_int_t)col_int(c, 9), "min_age_months", col_null(c, 10) ? 0 : (int)col_int(c, 10),
+                  "max_age_months", col_null(c, 11) ? 0 : (int)col_int(c, 11));
     json_object_set_new(j, "fee_min_yuan",
                         col_null(c, 12) ? json_null() : json_real((double)col_int(c, 12) / 100.0));
     if (!col_null(c, 13) && !col_null(c, 14)) {
@@ -374,14 +384,14 @@ static int search(struct conn *c, struct MHD_Connection *mc, char **body)
 {
     const char *district = MHD_lookup_connection_value(mc, MHD_GET_ARGUMENT_KIND, "district");
     int64_t age = -1, after = 0;
-    if (!district || !*district || !q_int(mc, "age_months", 0, 72, &age) || age < 0 ||
-        !q_int(mc, "after", 1, INT64_MAX, &after))
+    if (!q_int(mc, "age_months", 0, 72, &age) || age < 0 || !q_int(mc, "after", 1, INT64_MAX, &after))
         return 400;
-    struct param p[MAXP] = {{2, 0, district}, {1, age, NULL}, {1, after, NULL}};
-    if (!db_run(c, Q_COUNT, p, 2)) return 500;
+    bool d = district && *district;
+    struct param p[MAXP] = {{d ? 2 : 0, 0, district}, {1, age, NULL}, {1, after, NULL}};
+    if (!db_run(c, d ? Q_COUNT_D : Q_COUNT, p, 2)) return 500;
     int64_t total = db_next(c) ? col_int(c, 0) : 0;
     db_done(c);
-    if (!db_run(c, Q_PAGE, p, 3)) return 500;
+    if (!db_run(c, d ? Q_PAGE_D : Q_PAGE, p, 3)) return 500;
     json_t *items = json_array();
     int64_t last = 0;
     int n = 0;
@@ -412,7 +422,8 @@ static int search(struct conn *c, struct MHD_Connection *mc, char **body)
         }
         db_done(c);
     }
-    json_t *j = json_pack("{s:o, s:I, s:i}", "items", items, "total", (json_int_t)total, "per_page", PER_PAGE);
+    json_t *j =
+        json_pack("{s:o, s:I, s:i}", "items", items, "total", (json_int_t)total, "per_page", PER_PAGE);
     json_object_set_new(j, "next", more ? json_integer(last) : json_null());
     *body = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(10));
     json_decref(j);
