@@ -387,11 +387,29 @@ enum err complaint_lookup(struct db *db, struct arena *a, const char *number, co
     return OK;
 }
 
-#define CPL_WHERE                                                                                            \
-    "WHERE (CAST($1 AS TEXT) IS NULL OR c.district_code = $1) AND (CAST($2 AS TEXT) IS NULL OR c.status = "  \
-    "$2) "                                                                                                   \
-    "AND (CAST($3 AS BIGINT) = 0 OR (c.status <> 'answered' AND c.due_on < $4)) "                            \
-    "AND (CAST($5 AS BIGINT) = 0 OR c.institution_id = $5) "
+/* The WHERE of f (alias c) into sql with its parameters appended to v from *nv: only the filters given, so
+ * that a county's count and page take complaints_district and the city's take complaints_due. */
+static void cpl_where(struct buf *sql, struct db_val *v, int *nv, const struct complaint_filter *f,
+                      int64_t today)
+{
+    buf_adds(sql, " WHERE 1 = 1");
+    if (f->district) {
+        v[(*nv)++] = DBV_TEXT(f->district);
+        buf_printf(sql, " AND c.district_code = $%d", *nv);
+    }
+    if (f->status) {
+        v[(*nv)++] = DBV_TEXT(f->status);
+        buf_printf(sql, " AND c.status = $%d", *nv);
+    }
+    if (f->overdue_only) {
+        v[(*nv)++] = DBV_INT(today);
+        buf_printf(sql, " AND c.status <> 'answered' AND c.due_on < $%d", *nv);
+    }
+    if (f->institution_id) {
+        v[(*nv)++] = DBV_INT(f->institution_id);
+        buf_printf(sql, " AND c.institution_id = $%d", *nv);
+    }
+}
 
 enum err complaint_list(struct db *db, struct arena *a, const struct complaint_filter *f,
                         struct complaint_row **items, int *n, int64_t *total)
@@ -399,14 +417,26 @@ enum err complaint_list(struct db *db, struct arena *a, const struct complaint_f
     int per = f->per_page > 0 && f->per_page <= 200 ? f->per_page : 50;
     int page = f->page >= 1 && f->page <= 100000 ? f->page : 1;
     int64_t today = clock_day_of(clock_now());
-    struct db_val v[] = {
-        DBV_TEXT(f->district),      DBV_TEXT(f->status), DBV_BOOL(f->overdue_only),         DBV_INT(today),
-        DBV_INT(f->institution_id), DBV_INT(per),        DBV_INT((int64_t)(page - 1) * per)};
-    enum err e = db_int_query(db, "SELECT COUNT(*) FROM complaints c " CPL_WHERE, v, 5, total);
-    if (e != OK) return e;
-    e = db_get_all(db, a, "SELECT " CPL_COLS CPL_FROM CPL_WHERE "ORDER BY c.due_on, c.id LIMIT $6 OFFSET $7",
-                   v, DB_NPARAMS(v), read_complaint, sizeof **items, per, (void **)items, n);
-    if (e == OK) set_overdue(*items, *n, today);
+    struct db_val v[8];
+    int nv = 0;
+    struct buf sql = BUF_INIT;
+    *items = NULL;
+    *n = 0;
+    buf_adds(&sql, "SELECT COUNT(*) FROM complaints c");
+    cpl_where(&sql, v, &nv, f, today);
+    enum err e = db_int_query(db, sql.p, v, nv, total);
+    if (e == OK && *total > (int64_t)(page - 1) * per) {
+        sql.len = 0;
+        nv = 0;
+        buf_adds(&sql, "SELECT " CPL_COLS CPL_FROM);
+        cpl_where(&sql, v, &nv, f, today);
+        v[nv++] = DBV_INT(per);
+        v[nv++] = DBV_INT((int64_t)(page - 1) * per);
+        buf_printf(&sql, " ORDER BY c.due_on, c.id LIMIT $%d OFFSET $%d", nv - 1, nv);
+        e = db_get_all(db, a, sql.p, v, nv, read_complaint, sizeof **items, per, (void **)items, n);
+        if (e == OK) set_overdue(*items, *n, today);
+    }
+    buf_free(&sql);
     return e;
 }
 

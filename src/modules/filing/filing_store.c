@@ -211,37 +211,64 @@ static enum err read_list(struct db *db, struct arena *a, const char *sql, const
     return e;
 }
 
-#define FILING_LIST_WHERE                                                                                    \
-    "WHERE (CAST($1 AS TEXT) IS NULL OR f.status = $1) AND (CAST($2 AS TEXT) IS NULL OR i.district_code = "  \
-    "$2) "
+/* The FROM and WHERE of the queue (alias f) into sql with parameters $1 status, $2 district when given: only
+ * the filters given, and institutions joined only for a district, so that the queue walks filings_status
+ * (status, due_on) and counts over it. */
+static int filing_from_where(struct buf *sql, struct db_val *v, const char *status, const char *district)
+{
+    int nv = 0;
+    buf_adds(sql, " FROM filings f");
+    if (district) {
+        v[nv++] = DBV_TEXT(district);
+        buf_printf(sql, " JOIN institutions i ON i.id = f.institution_id AND i.district_code = $%d", nv);
+    }
+    buf_adds(sql, " WHERE 1 = 1");
+    if (status) {
+        v[nv++] = DBV_TEXT(status);
+        buf_printf(sql, " AND f.status = $%d", nv);
+    }
+    return nv;
+}
 
 enum err filing_list(struct db *db, struct arena *a, const char *status, const char *district, int page,
                      struct filing_row **items, int *n, int64_t *total)
 {
     const int per = 50;
     if (page < 1 || page > 100000) page = 1;
-    struct db_val v[] = {DBV_TEXT(status), DBV_TEXT(district), DBV_INT(per),
-                         DBV_INT((int64_t)(page - 1) * per)};
-    enum err e = db_int_query(
-        db,
-        "SELECT COUNT(*) FROM filings f JOIN institutions i ON i.id = f.institution_id " FILING_LIST_WHERE, v,
-        2, total);
-    if (e != OK) return e;
-    return read_list(db, a,
-                     "SELECT " FILING_COLS FILING_FROM FILING_LIST_WHERE
-                     "ORDER BY f.due_on, f.id LIMIT $3 OFFSET $4",
-                     v, 4, per, items, n);
+    struct db_val v[4];
+    struct buf sql = BUF_INIT;
+    *items = NULL;
+    *n = 0;
+    buf_adds(&sql, "SELECT COUNT(*)");
+    int nv = filing_from_where(&sql, v, status, district);
+    enum err e = db_int_query(db, sql.p, v, nv, total);
+    if (e == OK && *total > (int64_t)(page - 1) * per) {
+        /* The page's ids first, over the filtered tables only; then their columns. */
+        sql.len = 0;
+        buf_adds(&sql, "SELECT " FILING_COLS FILING_FROM "JOIN (SELECT f.id");
+        nv = filing_from_where(&sql, v, status, district);
+        v[nv++] = DBV_INT(per);
+        v[nv++] = DBV_INT((int64_t)(page - 1) * per);
+        buf_printf(&sql,
+                   " ORDER BY f.due_on, f.id LIMIT $%d OFFSET $%d) p ON p.id = f.id ORDER BY f.due_on, f.id",
+                   nv - 1, nv);
+        e = read_list(db, a, sql.p, v, nv, per, items, n);
+    }
+    buf_free(&sql);
+    return e;
 }
 
 enum err filing_overdue_count(struct db *db, const char *district, int64_t today, int64_t *n)
 {
-    struct db_val v[] = {DBV_TEXT(district), DBV_INT(today)};
+    struct db_val v[] = {DBV_INT(today), DBV_TEXT(district)};
     *n = 0;
+    /* Institutions are joined only for a district. */
     return db_int_query(db,
-                        "SELECT COUNT(*) FROM filings f JOIN institutions i ON i.id = f.institution_id "
-                        "WHERE f.status = 'submitted' AND f.due_on < $2 AND (CAST($1 AS TEXT) IS NULL OR "
-                        "i.district_code = $1)",
-                        v, DB_NPARAMS(v), n);
+                        district
+                            ? "SELECT COUNT(*) FROM filings f JOIN institutions i ON i.id = f.institution_id "
+                              "WHERE f.status = 'submitted' AND f.due_on < $1 AND i.district_code = $2"
+                            : "SELECT COUNT(*) FROM filings f WHERE f.status = 'submitted' AND f.due_on < $1",
+                        v, district ? 2 : 1, n);
 }
 
 enum err filing_versions(struct db *db, struct arena *a, int64_t inst_id, struct filing_row **items, int *n)

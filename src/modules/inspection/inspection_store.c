@@ -5,6 +5,7 @@
 
 #include "core/clock.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -409,39 +410,77 @@ void inspection_filter_init(struct inspection_filter *f)
     f->per_page = 50;
 }
 
-#define INSPECTION_WHERE                                                                                     \
-    "WHERE ($1 = 0 OR i.institution_id = $1) AND (CAST($2 AS TEXT) IS NULL OR i.department_code = $2) AND "  \
-    "(CAST($3 AS TEXT) IS NULL OR i.status = $3) AND (CAST($4 AS TEXT) IS NULL OR i.kind = $4) AND "         \
-    "(CAST($5 AS TEXT) IS NULL OR n.district_code = $5) AND ($6 = 0 OR COALESCE(i.inspected_on, "            \
-    "i.planned_on, 0) >= $6) AND ($7 = 0 OR COALESCE(i.inspected_on, i.planned_on, 0) <= $7) AND ($8 = 0 "   \
-    "OR "                                                                                                    \
-    "EXISTS (SELECT 1 FROM inspection_inspectors x WHERE x.inspection_id = i.id AND x.user_id = $8)) "
+#define LIST_MAX_PARAMS 12
+
+/* A statement being written: its text and its parameters, numbered $1.. in the order they are added. */
+struct sqlq {
+    struct buf sql;
+    struct db_val v[LIST_MAX_PARAMS];
+    int n;
+};
+
+static int param(struct sqlq *q, struct db_val v)
+{
+    assert(q->n < LIST_MAX_PARAMS);
+    q->v[q->n] = v;
+    return ++q->n;
+}
+
+/* The FROM and WHERE of f's inspections (alias i) into q: only the filters given, and institutions joined
+ * only for a district, so that an unfiltered count runs over an index of inspections alone and a county's
+ * page starts from the county's institutions. */
+static void list_from_where(struct sqlq *q, const struct inspection_filter *f)
+{
+    buf_adds(&q->sql, " FROM inspections i");
+    if (f->district)
+        buf_printf(&q->sql, " JOIN institutions n ON n.id = i.institution_id AND n.district_code = $%d",
+                   param(q, DBV_TEXT(f->district)));
+    buf_adds(&q->sql, " WHERE 1 = 1");
+    if (f->institution_id)
+        buf_printf(&q->sql, " AND i.institution_id = $%d", param(q, DBV_INT(f->institution_id)));
+    if (f->department) buf_printf(&q->sql, " AND i.department_code = $%d", param(q, DBV_TEXT(f->department)));
+    if (f->status) buf_printf(&q->sql, " AND i.status = $%d", param(q, DBV_TEXT(f->status)));
+    if (f->kind) buf_printf(&q->sql, " AND i.kind = $%d", param(q, DBV_TEXT(f->kind)));
+    if (f->from_day)
+        buf_printf(&q->sql, " AND COALESCE(i.inspected_on, i.planned_on, 0) >= $%d",
+                   param(q, DBV_INT(f->from_day)));
+    if (f->to_day)
+        buf_printf(&q->sql, " AND COALESCE(i.inspected_on, i.planned_on, 0) <= $%d",
+                   param(q, DBV_INT(f->to_day)));
+    if (f->inspector_id)
+        buf_printf(&q->sql,
+                   " AND EXISTS (SELECT 1 FROM inspection_inspectors x WHERE x.inspection_id = i.id AND "
+                   "x.user_id = $%d)",
+                   param(q, DBV_INT(f->inspector_id)));
+}
 
 enum err inspection_list(struct db *db, struct arena *a, const struct inspection_filter *f,
                          struct inspection_row **items, int *n, int64_t *total)
 {
     int per, offset;
     page_window(f->page, f->per_page, &per, &offset);
-    struct db_val v[] = {DBV_INT(f->institution_id),
-                         DBV_TEXT(f->department),
-                         DBV_TEXT(f->status),
-                         DBV_TEXT(f->kind),
-                         DBV_TEXT(f->district),
-                         DBV_INT(f->from_day),
-                         DBV_INT(f->to_day),
-                         DBV_INT(f->inspector_id),
-                         DBV_INT(per),
-                         DBV_INT(offset)};
-    enum err e = db_int_query(db,
-                              "SELECT COUNT(*) FROM inspections i JOIN institutions n ON n.id = "
-                              "i.institution_id " INSPECTION_WHERE,
-                              v, 8, total);
-    if (e != OK) return e;
-    return db_get_all(
-        db, a,
-        "SELECT " INSPECTION_COLS INSPECTION_FROM INSPECTION_WHERE
-        "ORDER BY COALESCE(i.inspected_on, i.planned_on, 0) DESC, i.id DESC LIMIT $9 OFFSET $10",
-        v, DB_NPARAMS(v), read_inspection, sizeof **items, per, (void **)items, n);
+    *items = NULL;
+    *n = 0;
+    struct sqlq q = {.sql = BUF_INIT};
+    buf_adds(&q.sql, "SELECT COUNT(*)");
+    list_from_where(&q, f);
+    enum err e = db_int_query(db, q.sql.p, q.v, q.n, total);
+    if (e == OK && *total > offset) {
+        /* The page's ids first, over the filtered tables only; then their columns. */
+        q.sql.len = 0;
+        q.n = 0;
+        buf_adds(&q.sql, "SELECT " INSPECTION_COLS INSPECTION_FROM "JOIN (SELECT i.id");
+        list_from_where(&q, f);
+        int lim = param(&q, DBV_INT(per)), off = param(&q, DBV_INT(offset));
+        buf_printf(
+            &q.sql,
+            " ORDER BY COALESCE(i.inspected_on, i.planned_on, 0) DESC, i.id DESC LIMIT $%d OFFSET $%d) p "
+            "ON p.id = i.id ORDER BY COALESCE(i.inspected_on, i.planned_on, 0) DESC, i.id DESC",
+            lim, off);
+        e = db_get_all(db, a, q.sql.p, q.v, q.n, read_inspection, sizeof **items, per, (void **)items, n);
+    }
+    buf_free(&q.sql);
+    return e;
 }
 
 void inspection_finding_filter_init(struct inspection_finding_filter *f)

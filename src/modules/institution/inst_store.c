@@ -6,6 +6,7 @@
 #include "modules/filing/filing.h"
 #include "modules/institution/inst.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,25 +85,6 @@ enum err inst_get(struct db *db, struct arena *a, int64_t id, struct institution
     return e;
 }
 
-/* One WHERE for the list and its count; every filter is optional through a NULL parameter. */
-#define LIST_WHERE                                                                                           \
-    "WHERE (CAST($1 AS TEXT) IS NULL OR i.district_code = $1) "                                              \
-    "AND (CAST($2 AS TEXT) IS NULL OR i.state = $2) "                                                        \
-    "AND (CAST($3 AS BIGINT) IS NULL OR (i.service_types & $3) <> 0) "                                       \
-    "AND (CAST($4 AS BIGINT) IS NULL OR i.inclusive = $4) "                                                  \
-    "AND (CAST($5 AS BIGINT) IS NULL OR (i.min_age_months <= $5 AND i.max_age_months >= $5)) "               \
-    "AND (CAST($6 AS BIGINT) IS NULL OR i.fee_min_fen <= $6) "                                               \
-    "AND (CAST($7 AS TEXT) IS NULL OR i.name LIKE '%' || $7 || '%' ESCAPE '\\') "                            \
-    "AND (CAST($8 AS BIGINT) IS NULL OR (i.state = 'registered' AND i.registered_on <= $8)) "                \
-    "AND (CAST($9 AS BIGINT) IS NULL OR (i.lat IS NOT NULL AND i.lon IS NOT NULL)) "                         \
-    "AND (CAST($15 AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM classes c WHERE c.institution_id = i.id "     \
-    "AND c.closed_on IS NULL AND ((CASE c.type WHEN 'infant' THEN 1 WHEN 'toddler' THEN 2 WHEN 'older' "     \
-    "THEN 4 "                                                                                                \
-    "ELSE 8 END) & $15) <> 0 AND c.capacity > (SELECT COUNT(*) FROM children ch WHERE ch.class_id = c.id "   \
-    "AND ch.end_on IS NULL))) "
-
-#define DIST_EXPR "((i.lat - $10) * (i.lat - $10) + (i.lon - $11) * $12 * (i.lon - $11) * $12)"
-
 /* A name fragment for LIKE: \ % _ escaped so that they match themselves on both engines; NULL for none. */
 static const char *like_escape(struct arena *a, const char *q)
 {
@@ -116,40 +98,92 @@ static const char *like_escape(struct arena *a, const char *q)
     return out;
 }
 
+#define LIST_MAX_PARAMS 16
+
+/* A statement being written: its text and its parameters, numbered $1.. in the order they are added. */
+struct sqlq {
+    struct buf sql;
+    struct db_val v[LIST_MAX_PARAMS];
+    int n;
+};
+
+static int param(struct sqlq *q, struct db_val v)
+{
+    assert(q->n < LIST_MAX_PARAMS);
+    q->v[q->n] = v;
+    return ++q->n;
+}
+
+/* The WHERE of f (alias i) into q: only the filters given, so that a count runs over an index without a test
+ * of every parameter on each entry. */
+static void list_where(struct sqlq *q, struct arena *a, const struct inst_filter *f)
+{
+    buf_adds(&q->sql, " WHERE 1 = 1");
+    if (f->district) buf_printf(&q->sql, " AND i.district_code = $%d", param(q, DBV_TEXT(f->district)));
+    if (f->state) buf_printf(&q->sql, " AND i.state = $%d", param(q, DBV_TEXT(f->state)));
+    if (f->service_type >= 0)
+        buf_printf(&q->sql, " AND (i.service_types & $%d) <> 0", param(q, DBV_INT(1 << f->service_type)));
+    if (f->inclusive >= 0) buf_printf(&q->sql, " AND i.inclusive = $%d", param(q, DBV_INT(f->inclusive)));
+    if (f->age_months >= 0) {
+        int k = param(q, DBV_INT(f->age_months));
+        buf_printf(&q->sql, " AND i.min_age_months <= $%d AND i.max_age_months >= $%d", k, k);
+    }
+    if (f->max_fee_fen >= 0)
+        buf_printf(&q->sql, " AND i.fee_min_fen <= $%d", param(q, DBV_INT(f->max_fee_fen)));
+    const char *like = like_escape(a, f->q);
+    if (like)
+        buf_printf(&q->sql, " AND i.name LIKE '%%' || $%d || '%%' ESCAPE '\\'", param(q, DBV_TEXT(like)));
+    if (f->unfiled_before > 0)
+        buf_printf(&q->sql, " AND i.state = 'registered' AND i.registered_on <= $%d",
+                   param(q, DBV_INT(f->unfiled_before)));
+    if (f->near) buf_adds(&q->sql, " AND i.lat IS NOT NULL AND i.lon IS NOT NULL");
+    if (f->vacancy_types)
+        buf_printf(
+            &q->sql,
+            " AND EXISTS (SELECT 1 FROM classes c WHERE c.institution_id = i.id AND c.closed_on IS NULL "
+            "AND ((CASE c.type WHEN 'infant' THEN 1 WHEN 'toddler' THEN 2 WHEN 'older' THEN 4 ELSE 8 END) "
+            "& $%d) <> 0 AND c.capacity > (SELECT COUNT(*) FROM children ch WHERE ch.class_id = c.id AND "
+            "ch.end_on IS NULL))",
+            param(q, DBV_INT(f->vacancy_types)));
+}
+
 enum err inst_list(struct db *db, struct arena *a, const struct inst_filter *f, struct institution **items,
                    int *n, int64_t *total)
 {
     int per = f->per_page > 0 && f->per_page <= 100 ? f->per_page : 20;
     int page = f->page > 0 && f->page < 100000 ? f->page : 1;
-    double coslat = cos(f->lat * M_PI / 180.0);
-    struct db_val v[] = {
-        DBV_TEXT(f->district),
-        DBV_TEXT(f->state),
-        f->service_type >= 0 ? DBV_INT(1 << f->service_type) : DBV_NULL,
-        f->inclusive >= 0 ? DBV_INT(f->inclusive) : DBV_NULL,
-        f->age_months >= 0 ? DBV_INT(f->age_months) : DBV_NULL,
-        f->max_fee_fen >= 0 ? DBV_INT(f->max_fee_fen) : DBV_NULL,
-        DBV_TEXT(like_escape(a, f->q)),
-        f->unfiled_before > 0 ? DBV_INT(f->unfiled_before) : DBV_NULL,
-        f->near ? DBV_INT(1) : DBV_NULL,
-        DBV_REAL(f->lat),
-        DBV_REAL(f->lon),
-        DBV_REAL(coslat * coslat > 0 ? coslat : 1e-9),
-        DBV_INT(per),
-        DBV_INT((int64_t)(page - 1) * per),
-        f->vacancy_types ? DBV_INT(f->vacancy_types) : DBV_NULL,
-    };
-    enum err e = db_int_query(db, "SELECT COUNT(*) FROM institutions i " LIST_WHERE, v, DB_NPARAMS(v), total);
-    if (e != OK) return e;
-    const char *sql = f->near ? "SELECT " INST_COLS ", " DIST_EXPR INST_FROM LIST_WHERE "ORDER BY " DIST_EXPR
-                                ", i.id LIMIT $13 OFFSET $14"
-                              : "SELECT " INST_COLS ", 0" INST_FROM LIST_WHERE
-                                "ORDER BY i.id LIMIT $13 OFFSET $14";
-    struct db_rows *r = NULL;
-    e = db_query(db, sql, v, DB_NPARAMS(v), &r);
-    if (e != OK) return e;
     *items = arena_alloc(a, (size_t)per * sizeof **items);
     *n = 0;
+    struct sqlq q = {.sql = BUF_INIT};
+    buf_adds(&q.sql, "SELECT COUNT(*) FROM institutions i");
+    list_where(&q, a, f);
+    enum err e = db_int_query(db, q.sql.p, q.v, q.n, total);
+    if (e != OK || *total <= (int64_t)(page - 1) * per) goto done;
+    q.sql.len = 0;
+    q.n = 0;
+    if (f->near) {
+        double coslat = cos(f->lat * M_PI / 180.0);
+        int la = param(&q, DBV_REAL(f->lat)), lo = param(&q, DBV_REAL(f->lon)),
+            sc = param(&q, DBV_REAL(coslat * coslat > 0 ? coslat : 1e-9));
+        char dist[160];
+        snprintf(dist, sizeof dist,
+                 "((i.lat - $%d) * (i.lat - $%d) + (i.lon - $%d) * $%d * (i.lon - $%d) * $%d)", la, la, lo,
+                 sc, lo, sc);
+        buf_printf(&q.sql, "SELECT " INST_COLS ", %s" INST_FROM, dist);
+        list_where(&q, a, f);
+        buf_printf(&q.sql, " ORDER BY %s, i.id", dist);
+    } else {
+        /* The page's ids first, over institutions alone; then their columns. */
+        buf_adds(&q.sql, "SELECT " INST_COLS ", 0" INST_FROM "JOIN (SELECT i.id FROM institutions i");
+        list_where(&q, a, f);
+        buf_adds(&q.sql, " ORDER BY i.id");
+    }
+    int lim = param(&q, DBV_INT(per)), off = param(&q, DBV_INT((int64_t)(page - 1) * per));
+    buf_printf(&q.sql, " LIMIT $%d OFFSET $%d", lim, off);
+    if (!f->near) buf_adds(&q.sql, ") p ON p.id = i.id ORDER BY i.id");
+    struct db_rows *r = NULL;
+    e = db_query(db, q.sql.p, q.v, q.n, &r);
+    if (e != OK) goto done;
     int k;
     while ((k = db_next(r)) == 1 && *n < per) {
         struct institution *it = &(*items)[(*n)++];
@@ -159,6 +193,8 @@ enum err inst_list(struct db *db, struct arena *a, const struct inst_filter *f, 
     }
     e = k < 0 ? db_rows_err(r) : OK;
     db_done(r);
+done:
+    buf_free(&q.sql);
     return e;
 }
 
@@ -222,24 +258,27 @@ enum err inst_counts(struct db *db, struct arena *a, const char *district, struc
 {
     struct db_val v[] = {DBV_TEXT(district)};
     /* Two grouped scans (the registry through its covering index, the open violations through their partial
-     * index) joined to the districts, rather than a correlated count per district. */
+     * index) joined to the districts, rather than a correlated count per district. A county's figures take
+     * the county's index range alone: "$1 IS NULL OR …" would scan the country. */
+#define COUNTS_SQL(WHERE_I, AND_I, WHERE_D)                                                                  \
+    "SELECT d.code, d.name, COALESCE(c.registered, 0), COALESCE(c.filed, 0), COALESCE(c.places, 0), "        \
+    "COALESCE(c.inclusive, 0), COALESCE(v.n, 0) FROM districts d "                                           \
+    "LEFT JOIN (SELECT district_code, "                                                                      \
+    "SUM(CASE WHEN state = 'registered' THEN 1 ELSE 0 END) AS registered, "                                  \
+    "SUM(CASE WHEN state = 'filed' THEN 1 ELSE 0 END) AS filed, "                                            \
+    "SUM(CASE WHEN state = 'filed' THEN places ELSE 0 END) AS places, "                                      \
+    "SUM(CASE WHEN state = 'filed' AND inclusive = 1 THEN 1 ELSE 0 END) AS inclusive "                       \
+    "FROM institutions " WHERE_I " GROUP BY district_code) c "                                               \
+    "ON c.district_code = d.code "                                                                           \
+    "LEFT JOIN (SELECT i.district_code, COUNT(*) AS n FROM compliance_findings cf JOIN institutions i ON "   \
+    "i.id = cf.institution_id WHERE cf.resolved_at IS NULL AND cf.severity = 'violation'" AND_I              \
+    " GROUP BY i.district_code) v ON v.district_code = d.code " WHERE_D " ORDER BY d.sort"
     return db_get_all(
         db, a,
-        "SELECT d.code, d.name, COALESCE(c.registered, 0), COALESCE(c.filed, 0), COALESCE(c.places, 0), "
-        "COALESCE(c.inclusive, 0), COALESCE(v.n, 0) FROM districts d "
-        "LEFT JOIN (SELECT district_code, "
-        "SUM(CASE WHEN state = 'registered' THEN 1 ELSE 0 END) AS registered, "
-        "SUM(CASE WHEN state = 'filed' THEN 1 ELSE 0 END) AS filed, "
-        "SUM(CASE WHEN state = 'filed' THEN places ELSE 0 END) AS places, "
-        "SUM(CASE WHEN state = 'filed' AND inclusive = 1 THEN 1 ELSE 0 END) AS inclusive "
-        "FROM institutions WHERE CAST($1 AS TEXT) IS NULL OR district_code = $1 GROUP BY district_code) c "
-        "ON c.district_code = d.code "
-        "LEFT JOIN (SELECT i.district_code, COUNT(*) AS n FROM compliance_findings cf JOIN institutions i ON "
-        "i.id = cf.institution_id WHERE cf.resolved_at IS NULL AND cf.severity = 'violation' AND "
-        "(CAST($1 AS TEXT) IS NULL OR i.district_code = $1) GROUP BY i.district_code) v "
-        "ON v.district_code = d.code "
-        "WHERE CAST($1 AS TEXT) IS NULL OR d.code = $1 ORDER BY d.sort",
-        v, 1, read_count, sizeof **rows, DISTRICTS_MAX, (void **)rows, n);
+        district ? COUNTS_SQL("WHERE district_code = $1", " AND i.district_code = $1", "WHERE d.code = $1")
+                 : COUNTS_SQL("", "", ""),
+        v, district ? 1 : 0, read_count, sizeof **rows, DISTRICTS_MAX, (void **)rows, n);
+#undef COUNTS_SQL
 }
 
 static void read_district(struct db_rows *r, struct arena *a, void *item)

@@ -8,6 +8,7 @@
 
 #include "core/clock.h"
 
+#include <assert.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,43 +112,73 @@ enum err rect_finding_get(struct db *db, struct arena *a, int64_t finding_id, st
                       v, 1, read_finding, out);
 }
 
-/* $1 district, $2 institution (0 any), $3 status, $4 overdue flag, $5 today, $6 county-level flag,
- * $7 today - city_days, $8 city-level flag. A county-level order is late by 1..city_days days
- * (deadline_on in [today - city_days, today)); a city-level one by more (deadline_on < today - city_days). */
-#define LIST_WHERE                                                                                           \
-    "WHERE (CAST($1 AS TEXT) IS NULL OR i.district_code = $1) "                                              \
-    "AND (CAST($2 AS BIGINT) = 0 OR o.institution_id = $2) "                                                 \
-    "AND (CAST($3 AS TEXT) IS NULL OR o.status = $3) "                                                       \
-    "AND (CAST($4 AS BIGINT) = 0 OR (o.status <> 'accepted' AND o.deadline_on < $5)) "                       \
-    "AND (CAST($6 AS BIGINT) = 0 OR (o.status <> 'accepted' AND o.deadline_on < $5 AND o.deadline_on >= "    \
-    "$7)) "                                                                                                  \
-    "AND (CAST($8 AS BIGINT) = 0 OR (o.status <> 'accepted' AND o.deadline_on < $7)) "
+#define LIST_MAX_PARAMS 12
+
+/* A statement being written: its text and its parameters, numbered $1.. in the order they are added. */
+struct sqlq {
+    struct buf sql;
+    struct db_val v[LIST_MAX_PARAMS];
+    int n;
+};
+
+static int param(struct sqlq *q, struct db_val v)
+{
+    assert(q->n < LIST_MAX_PARAMS);
+    q->v[q->n] = v;
+    return ++q->n;
+}
+
+/* The FROM and WHERE of f's orders (alias o) into q: only the filters given, and institutions joined only for
+ * a district, so that the planner can walk (deadline_on, id) for an unfiltered page, or a county's
+ * institutions for a county's. A county-level order is late by 1..city_days days (deadline_on in
+ * [today - city_days, today)); a city-level one by more (deadline_on < today - city_days). */
+static void list_from_where(struct sqlq *q, const struct rect_filter *f, int64_t today, int64_t city_days)
+{
+    buf_adds(&q->sql, " FROM rectification_orders o");
+    if (f->district)
+        buf_printf(&q->sql, " JOIN institutions i ON i.id = o.institution_id AND i.district_code = $%d",
+                   param(q, DBV_TEXT(f->district)));
+    buf_adds(&q->sql, " WHERE 1 = 1");
+    if (f->institution_id)
+        buf_printf(&q->sql, " AND o.institution_id = $%d", param(q, DBV_INT(f->institution_id)));
+    if (f->status) buf_printf(&q->sql, " AND o.status = $%d", param(q, DBV_TEXT(f->status)));
+    if (f->overdue || f->level == RL_COUNTY || f->level == RL_CITY) {
+        int t = param(q, DBV_INT(today));
+        buf_printf(&q->sql, " AND o.status <> 'accepted' AND o.deadline_on < $%d", t);
+    }
+    if (f->level == RL_COUNTY)
+        buf_printf(&q->sql, " AND o.deadline_on >= $%d", param(q, DBV_INT(today - city_days)));
+    if (f->level == RL_CITY)
+        buf_printf(&q->sql, " AND o.deadline_on < $%d", param(q, DBV_INT(today - city_days)));
+}
 
 enum err rect_list(struct db *db, struct arena *a, const struct rect_filter *f, struct rect_order **items,
                    int *n, int64_t *total)
 {
     int64_t today = clock_day_of(clock_now()), city_days = rect_city_days(db);
     int page = f->page > 0 ? f->page : 1;
-    struct db_val v[] = {DBV_TEXT(f->district),
-                         DBV_INT(f->institution_id),
-                         DBV_TEXT(f->status),
-                         DBV_BOOL(f->overdue),
-                         DBV_INT(today),
-                         DBV_BOOL(f->level == RL_COUNTY),
-                         DBV_INT(today - city_days),
-                         DBV_BOOL(f->level == RL_CITY),
-                         DBV_INT(RECT_PER_PAGE),
-                         DBV_INT((int64_t)(page - 1) * RECT_PER_PAGE)};
     *items = NULL;
     *n = 0;
-    enum err e = db_int_query(db,
-                              "SELECT COUNT(*) FROM rectification_orders o JOIN institutions i ON i.id = "
-                              "o.institution_id " LIST_WHERE,
-                              v, 8, total);
-    if (e != OK) return e;
-    e = db_get_all(
-        db, a, "SELECT " ORDER_COLS ORDER_FROM LIST_WHERE "ORDER BY o.deadline_on, o.id LIMIT $9 OFFSET $10",
-        v, DB_NPARAMS(v), read_order, sizeof **items, RECT_PER_PAGE, (void **)items, n);
+    struct sqlq q = {.sql = BUF_INIT};
+    buf_adds(&q.sql, "SELECT COUNT(*)");
+    list_from_where(&q, f, today, city_days);
+    enum err e = db_int_query(db, q.sql.p, q.v, q.n, total);
+    if (e == OK && *total > (int64_t)(page - 1) * RECT_PER_PAGE) {
+        /* The page's ids first, over the filtered tables only; then their columns. */
+        q.sql.len = 0;
+        q.n = 0;
+        buf_adds(&q.sql, "SELECT " ORDER_COLS ORDER_FROM "JOIN (SELECT o.id");
+        list_from_where(&q, f, today, city_days);
+        int lim = param(&q, DBV_INT(RECT_PER_PAGE)),
+            off = param(&q, DBV_INT((int64_t)(page - 1) * RECT_PER_PAGE));
+        buf_printf(&q.sql,
+                   " ORDER BY o.deadline_on, o.id LIMIT $%d OFFSET $%d) p ON p.id = o.id "
+                   "ORDER BY o.deadline_on, o.id",
+                   lim, off);
+        e = db_get_all(db, a, q.sql.p, q.v, q.n, read_order, sizeof **items, RECT_PER_PAGE, (void **)items,
+                       n);
+    }
+    buf_free(&q.sql);
     for (int i = 0; i < *n; i++)
         order_escalate(&(*items)[i], today, city_days);
     return e;
@@ -605,14 +636,18 @@ enum err rect_overdue_counts(struct db *db, const char *district, int64_t today,
                              int64_t *city_level)
 {
     int64_t city_days = rect_city_days(db), counts[2] = {0, 0};
-    struct db_val v[] = {DBV_TEXT(district), DBV_INT(today), DBV_INT(today - city_days)};
-    enum err e = db_get_one(db, NULL,
-                            "SELECT COALESCE(SUM(CASE WHEN o.deadline_on >= $3 THEN 1 ELSE 0 END), 0), "
-                            "COALESCE(SUM(CASE WHEN o.deadline_on < $3 THEN 1 ELSE 0 END), 0) "
-                            "FROM rectification_orders o JOIN institutions i ON i.id = o.institution_id "
-                            "WHERE o.status <> 'accepted' AND o.deadline_on < $2 "
-                            "AND (CAST($1 AS TEXT) IS NULL OR i.district_code = $1)",
-                            v, DB_NPARAMS(v), read_counts, counts);
+    struct db_val v[] = {DBV_INT(today), DBV_INT(today - city_days), DBV_TEXT(district)};
+    /* Institutions are joined only for a district: the whole country counts over an index of orders. */
+    enum err e = db_get_one(
+        db, NULL,
+        district ? "SELECT COALESCE(SUM(CASE WHEN o.deadline_on >= $2 THEN 1 ELSE 0 END), 0), "
+                   "COALESCE(SUM(CASE WHEN o.deadline_on < $2 THEN 1 ELSE 0 END), 0) "
+                   "FROM rectification_orders o JOIN institutions i ON i.id = o.institution_id "
+                   "WHERE o.status <> 'accepted' AND o.deadline_on < $1 AND i.district_code = $3"
+                 : "SELECT COALESCE(SUM(CASE WHEN o.deadline_on >= $2 THEN 1 ELSE 0 END), 0), "
+                   "COALESCE(SUM(CASE WHEN o.deadline_on < $2 THEN 1 ELSE 0 END), 0) "
+                   "FROM rectification_orders o WHERE o.status <> 'accepted' AND o.deadline_on < $1",
+        v, district ? 3 : 2, read_counts, counts);
     *county_level = counts[0];
     *city_level = counts[1];
     return e;
