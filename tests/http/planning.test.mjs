@@ -344,3 +344,78 @@ describe('page forms of the city', () => {
     assert.match(res.text, /第二目标由本市设定/);
   });
 });
+
+// Enrolment is a count kept on write (schema 22: institutions.enrolled, kept by triggers on children). Children
+// admitted today and (two) for tomorrow, moved between classes, discharged today and for tomorrow, all through the
+// API: the planning API and page show what a hand count over the children rows gives, and the kept roll equals
+// the rows without an end date.
+describe('enrolment kept on write', () => {
+  test('admissions, moves and discharges through the API: planning equals a hand count', async () => {
+    const now = new Date(Date.now() + 8 * 3600e3);
+    const born = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 18, 1)).toISOString().slice(0, 10);
+    const tomorrow = new Date(Date.now() + 8 * 3600e3 + 86400e3).toISOString().slice(0, 10);
+    const todayDays = Math.floor((Date.now() + 8 * 3600e3) / 86400e3);
+    const staff = await srv.post(
+      `/api/v1/institutions/${b.institutionId}/staff`,
+      { name: '保育员甲', id_number: idNumber('1990-05-03', 801, WD.slice(0, 6)), role: 'caregiver', hired_on: cstDay(30), phone: '13712345670' },
+      { as: b.operator }
+    );
+    expectStatus(staff, 201);
+    const classes = [];
+    for (const name of ['托小一班', '托小二班']) {
+      const res = await srv.post(`/api/v1/institutions/${b.institutionId}/classes`, { name, type: 'toddler', capacity: 15, caregiver_ids: [staff.json.id] }, { as: b.operator });
+      expectStatus(res, 201);
+      classes.push(res.json.id);
+    }
+    const kids = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await srv.post(
+        `/api/v1/institutions/${b.institutionId}/children`,
+        {
+          name: `在托${i}`,
+          id_number: idNumber(born, 810 + i, WD.slice(0, 6)),
+          birth_on: born,
+          sex: i % 2 ? 'male' : 'female',
+          start_on: i >= 4 ? tomorrow : cstDay(0),
+          class_id: classes[0],
+          guardians: [{ name: `家长${i}`, relation: '母亲', phone: `1381234567${i}` }],
+          admission_check: { checked_on: cstDay(1), examiner: '武当山特区卫生院', result: 'pass' },
+        },
+        { as: b.operator }
+      );
+      expectStatus(res, 201);
+      kids.push(res.json);
+    }
+    const patch = async (k, body) => {
+      const res = await srv.req('PATCH', `/api/v1/children/${k.id}`, { as: b.operator, json: { version: k.version, ...body } });
+      expectStatus(res, 200);
+      return res.json;
+    };
+    kids[0] = await patch(kids[0], { class_id: classes[1] }); // moved: still enrolled
+    kids[1] = await patch(kids[1], { class_id: null }); // out of any class: still enrolled
+    kids[2] = await patch(kids[2], { end_on: cstDay(0) }); // discharged today: no longer enrolled
+    kids[3] = await patch(kids[3], { end_on: tomorrow }); // leaves tomorrow: enrolled today
+    // kids[4] and kids[5] start tomorrow: on the roll, not enrolled today.
+    const hand = Number(
+      sql(
+        srv.db,
+        `SELECT COUNT(*) FROM children ch JOIN institutions i ON i.id = ch.institution_id WHERE i.district_code = '${WD}' ` +
+          `AND i.state = 'filed' AND ch.start_on <= ${todayDays} AND (ch.end_on IS NULL OR ch.end_on > ${todayDays})`
+      )
+    );
+    assert.equal(hand, 3 + 3); // institution a's three, and kids 0, 1 and 3
+    const roll = sql(
+      srv.db,
+      `SELECT (SELECT SUM(enrolled) FROM institutions WHERE district_code = '${WD}'), ` +
+        `(SELECT COUNT(*) FROM children ch JOIN institutions i ON i.id = ch.institution_id WHERE i.district_code = '${WD}' AND ch.end_on IS NULL)`
+    ).split('|');
+    assert.equal(roll[0], roll[1]);
+    assert.equal(Number(roll[0]), 3 + 4); // a's three, kids 0, 1, 4 and 5
+    const r = (await planning(`?year=${YEAR}&district=${WD}`)).rows[0];
+    assert.equal(r.enrolled, hand);
+    assert.equal(r.vacancies, 88 - hand);
+    const page = await srv.get(`/dash/planning?district=${WD}`, { as: 'city' });
+    expectStatus(page, 200);
+    assert.match(page.text, new RegExp(`在托婴幼儿</span> <strong>${hand}<`));
+  });
+});
