@@ -3,6 +3,7 @@
 
 #include "core/log.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -170,6 +171,13 @@ enum err db_sync_ids(struct db *db, const char *table, const char *id_column)
     }
     /* An engine without the operation (SQLite) has nothing to move: new rowids follow the largest id. */
     return db->ops->sync_ids ? db->ops->sync_ids(db, table, id_column) : OK;
+}
+
+int db_sqlq_param(struct db_sqlq *q, struct db_val v)
+{
+    assert(q->n < DB_SQLQ_MAX);
+    q->v[q->n] = v;
+    return ++q->n;
 }
 
 uint64_t db_hash_sql(const char *sql)

@@ -6,6 +6,7 @@
 #ifndef TUOYU_DB_H
 #define TUOYU_DB_H
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/err.h"
 
 #include <stdbool.h>
@@ -99,6 +100,18 @@ enum err db_exec_script(struct db *db, const char *sql);
  * the column's identity sequence. Both names must match [a-z_]+ (they are spliced into SQL; they come from
  * the program, never from input): otherwise ERR_INTERNAL. Run it outside a transaction or inside one. */
 enum err db_sync_ids(struct db *db, const char *table, const char *id_column);
+
+/* A statement built from parts (a list's filters, only those given): its text and its parameters, numbered
+ * $1.. in the order they are added. The caller frees sql with buf_free. */
+#define DB_SQLQ_MAX 16
+struct db_sqlq {
+    struct buf sql;
+    struct db_val v[DB_SQLQ_MAX];
+    int n;
+};
+/* Append v as the next parameter of q and return its number, for the text ("$%d"). The filters of a list are
+ * fixed by the program: more than DB_SQLQ_MAX is a bug (assertion). */
+int db_sqlq_param(struct db_sqlq *q, struct db_val v);
 
 /* A read snapshot around a request that only reads: the statements up to db_snapshot_end see one state of
  * the database and, on SQLite, share one read transaction (one lock cycle instead of one per statement, the

@@ -410,48 +410,33 @@ void inspection_filter_init(struct inspection_filter *f)
     f->per_page = 50;
 }
 
-#define LIST_MAX_PARAMS 12
-
-/* A statement being written: its text and its parameters, numbered $1.. in the order they are added. */
-struct sqlq {
-    struct buf sql;
-    struct db_val v[LIST_MAX_PARAMS];
-    int n;
-};
-
-static int param(struct sqlq *q, struct db_val v)
-{
-    assert(q->n < LIST_MAX_PARAMS);
-    q->v[q->n] = v;
-    return ++q->n;
-}
-
 /* The FROM and WHERE of f's inspections (alias i) into q: only the filters given, and institutions joined
  * only for a district, so that an unfiltered count runs over an index of inspections alone and a county's
  * page starts from the county's institutions. */
-static void list_from_where(struct sqlq *q, const struct inspection_filter *f)
+static void list_from_where(struct db_sqlq *q, const struct inspection_filter *f)
 {
     buf_adds(&q->sql, " FROM inspections i");
     if (f->district)
         buf_printf(&q->sql, " JOIN institutions n ON n.id = i.institution_id AND n.district_code = $%d",
-                   param(q, DBV_TEXT(f->district)));
+                   db_sqlq_param(q, DBV_TEXT(f->district)));
     buf_adds(&q->sql, " WHERE 1 = 1");
     if (f->institution_id)
-        buf_printf(&q->sql, " AND i.institution_id = $%d", param(q, DBV_INT(f->institution_id)));
-    if (f->department) buf_printf(&q->sql, " AND i.department_code = $%d", param(q, DBV_TEXT(f->department)));
-    if (f->status) buf_printf(&q->sql, " AND i.status = $%d", param(q, DBV_TEXT(f->status)));
-    if (f->kind) buf_printf(&q->sql, " AND i.kind = $%d", param(q, DBV_TEXT(f->kind)));
+        buf_printf(&q->sql, " AND i.institution_id = $%d", db_sqlq_param(q, DBV_INT(f->institution_id)));
+    if (f->department)
+        buf_printf(&q->sql, " AND i.department_code = $%d", db_sqlq_param(q, DBV_TEXT(f->department)));
+    if (f->status) buf_printf(&q->sql, " AND i.status = $%d", db_sqlq_param(q, DBV_TEXT(f->status)));
+    if (f->kind) buf_printf(&q->sql, " AND i.kind = $%d", db_sqlq_param(q, DBV_TEXT(f->kind)));
     if (f->from_day)
         buf_printf(&q->sql, " AND COALESCE(i.inspected_on, i.planned_on, 0) >= $%d",
-                   param(q, DBV_INT(f->from_day)));
+                   db_sqlq_param(q, DBV_INT(f->from_day)));
     if (f->to_day)
         buf_printf(&q->sql, " AND COALESCE(i.inspected_on, i.planned_on, 0) <= $%d",
-                   param(q, DBV_INT(f->to_day)));
+                   db_sqlq_param(q, DBV_INT(f->to_day)));
     if (f->inspector_id)
         buf_printf(&q->sql,
                    " AND EXISTS (SELECT 1 FROM inspection_inspectors x WHERE x.inspection_id = i.id AND "
                    "x.user_id = $%d)",
-                   param(q, DBV_INT(f->inspector_id)));
+                   db_sqlq_param(q, DBV_INT(f->inspector_id)));
 }
 
 enum err inspection_list(struct db *db, struct arena *a, const struct inspection_filter *f,
@@ -461,7 +446,7 @@ enum err inspection_list(struct db *db, struct arena *a, const struct inspection
     page_window(f->page, f->per_page, &per, &offset);
     *items = NULL;
     *n = 0;
-    struct sqlq q = {.sql = BUF_INIT};
+    struct db_sqlq q = {.sql = BUF_INIT};
     buf_adds(&q.sql, "SELECT COUNT(*)");
     list_from_where(&q, f);
     enum err e = db_int_query(db, q.sql.p, q.v, q.n, total);
@@ -471,7 +456,7 @@ enum err inspection_list(struct db *db, struct arena *a, const struct inspection
         q.n = 0;
         buf_adds(&q.sql, "SELECT " INSPECTION_COLS INSPECTION_FROM "JOIN (SELECT i.id");
         list_from_where(&q, f);
-        int lim = param(&q, DBV_INT(per)), off = param(&q, DBV_INT(offset));
+        int lim = db_sqlq_param(&q, DBV_INT(per)), off = db_sqlq_param(&q, DBV_INT(offset));
         buf_printf(
             &q.sql,
             " ORDER BY COALESCE(i.inspected_on, i.planned_on, 0) DESC, i.id DESC LIMIT $%d OFFSET $%d) p "

@@ -98,44 +98,32 @@ static const char *like_escape(struct arena *a, const char *q)
     return out;
 }
 
-#define LIST_MAX_PARAMS 16
-
-/* A statement being written: its text and its parameters, numbered $1.. in the order they are added. */
-struct sqlq {
-    struct buf sql;
-    struct db_val v[LIST_MAX_PARAMS];
-    int n;
-};
-
-static int param(struct sqlq *q, struct db_val v)
-{
-    assert(q->n < LIST_MAX_PARAMS);
-    q->v[q->n] = v;
-    return ++q->n;
-}
-
 /* The WHERE of f (alias i) into q: only the filters given, so that a count runs over an index without a test
  * of every parameter on each entry. */
-static void list_where(struct sqlq *q, struct arena *a, const struct inst_filter *f)
+static void list_where(struct db_sqlq *q, struct arena *a, const struct inst_filter *f)
 {
     buf_adds(&q->sql, " WHERE 1 = 1");
-    if (f->district) buf_printf(&q->sql, " AND i.district_code = $%d", param(q, DBV_TEXT(f->district)));
-    if (f->state) buf_printf(&q->sql, " AND i.state = $%d", param(q, DBV_TEXT(f->state)));
+    if (f->district)
+        buf_printf(&q->sql, " AND i.district_code = $%d", db_sqlq_param(q, DBV_TEXT(f->district)));
+    if (f->state) buf_printf(&q->sql, " AND i.state = $%d", db_sqlq_param(q, DBV_TEXT(f->state)));
     if (f->service_type >= 0)
-        buf_printf(&q->sql, " AND (i.service_types & $%d) <> 0", param(q, DBV_INT(1 << f->service_type)));
-    if (f->inclusive >= 0) buf_printf(&q->sql, " AND i.inclusive = $%d", param(q, DBV_INT(f->inclusive)));
+        buf_printf(&q->sql, " AND (i.service_types & $%d) <> 0",
+                   db_sqlq_param(q, DBV_INT(1 << f->service_type)));
+    if (f->inclusive >= 0)
+        buf_printf(&q->sql, " AND i.inclusive = $%d", db_sqlq_param(q, DBV_INT(f->inclusive)));
     if (f->age_months >= 0) {
-        int k = param(q, DBV_INT(f->age_months));
+        int k = db_sqlq_param(q, DBV_INT(f->age_months));
         buf_printf(&q->sql, " AND i.min_age_months <= $%d AND i.max_age_months >= $%d", k, k);
     }
     if (f->max_fee_fen >= 0)
-        buf_printf(&q->sql, " AND i.fee_min_fen <= $%d", param(q, DBV_INT(f->max_fee_fen)));
+        buf_printf(&q->sql, " AND i.fee_min_fen <= $%d", db_sqlq_param(q, DBV_INT(f->max_fee_fen)));
     const char *like = like_escape(a, f->q);
     if (like)
-        buf_printf(&q->sql, " AND i.name LIKE '%%' || $%d || '%%' ESCAPE '\\'", param(q, DBV_TEXT(like)));
+        buf_printf(&q->sql, " AND i.name LIKE '%%' || $%d || '%%' ESCAPE '\\'",
+                   db_sqlq_param(q, DBV_TEXT(like)));
     if (f->unfiled_before > 0)
         buf_printf(&q->sql, " AND i.state = 'registered' AND i.registered_on <= $%d",
-                   param(q, DBV_INT(f->unfiled_before)));
+                   db_sqlq_param(q, DBV_INT(f->unfiled_before)));
     if (f->near) buf_adds(&q->sql, " AND i.lat IS NOT NULL AND i.lon IS NOT NULL");
     if (f->vacancy_types)
         buf_printf(
@@ -144,7 +132,7 @@ static void list_where(struct sqlq *q, struct arena *a, const struct inst_filter
             "AND ((CASE c.type WHEN 'infant' THEN 1 WHEN 'toddler' THEN 2 WHEN 'older' THEN 4 ELSE 8 END) "
             "& $%d) <> 0 AND c.capacity > (SELECT COUNT(*) FROM children ch WHERE ch.class_id = c.id AND "
             "ch.end_on IS NULL))",
-            param(q, DBV_INT(f->vacancy_types)));
+            db_sqlq_param(q, DBV_INT(f->vacancy_types)));
 }
 
 enum err inst_list(struct db *db, struct arena *a, const struct inst_filter *f, struct institution **items,
@@ -154,7 +142,7 @@ enum err inst_list(struct db *db, struct arena *a, const struct inst_filter *f, 
     int page = f->page > 0 && f->page < 100000 ? f->page : 1;
     *items = arena_alloc(a, (size_t)per * sizeof **items);
     *n = 0;
-    struct sqlq q = {.sql = BUF_INIT};
+    struct db_sqlq q = {.sql = BUF_INIT};
     buf_adds(&q.sql, "SELECT COUNT(*) FROM institutions i");
     list_where(&q, a, f);
     enum err e = db_int_query(db, q.sql.p, q.v, q.n, total);
@@ -163,8 +151,8 @@ enum err inst_list(struct db *db, struct arena *a, const struct inst_filter *f, 
     q.n = 0;
     if (f->near) {
         double coslat = cos(f->lat * M_PI / 180.0);
-        int la = param(&q, DBV_REAL(f->lat)), lo = param(&q, DBV_REAL(f->lon)),
-            sc = param(&q, DBV_REAL(coslat * coslat > 0 ? coslat : 1e-9));
+        int la = db_sqlq_param(&q, DBV_REAL(f->lat)), lo = db_sqlq_param(&q, DBV_REAL(f->lon)),
+            sc = db_sqlq_param(&q, DBV_REAL(coslat * coslat > 0 ? coslat : 1e-9));
         char dist[160];
         snprintf(dist, sizeof dist,
                  "((i.lat - $%d) * (i.lat - $%d) + (i.lon - $%d) * $%d * (i.lon - $%d) * $%d)", la, la, lo,
@@ -178,7 +166,7 @@ enum err inst_list(struct db *db, struct arena *a, const struct inst_filter *f, 
         list_where(&q, a, f);
         buf_adds(&q.sql, " ORDER BY i.id");
     }
-    int lim = param(&q, DBV_INT(per)), off = param(&q, DBV_INT((int64_t)(page - 1) * per));
+    int lim = db_sqlq_param(&q, DBV_INT(per)), off = db_sqlq_param(&q, DBV_INT((int64_t)(page - 1) * per));
     buf_printf(&q.sql, " LIMIT $%d OFFSET $%d", lim, off);
     if (!f->near) buf_adds(&q.sql, ") p ON p.id = i.id ORDER BY i.id");
     struct db_rows *r = NULL;

@@ -22,40 +22,24 @@ void pub_filter_init(struct pub_filter *f)
     f->page = 1;
 }
 
-#define PUB_MAX_PARAMS 16
-
-/* A statement being written: its text and its parameters, numbered $1.. in the order they are added. */
-struct sqlq {
-    struct buf sql;
-    struct db_val v[PUB_MAX_PARAMS];
-    int n;
-};
-
-/* Add a parameter; returns its number for the text. */
-static int param(struct sqlq *q, struct db_val v)
-{
-    assert(q->n < PUB_MAX_PARAMS);
-    q->v[q->n] = v;
-    return ++q->n;
-}
-
 /* The match condition of f (alias i) into w, its parameters into q: only the filters given, so that an
  * unfiltered count runs no test per index entry beyond the range itself (five "$n IS NULL OR …" tests on each
  * of 100,000 entries were most of a national count). */
-static void match_where(struct sqlq *q, struct buf *w, const struct pub_filter *f)
+static void match_where(struct db_sqlq *q, struct buf *w, const struct pub_filter *f)
 {
     /* The literal 'filed' (not a parameter) lets both engines use the partial indexes WHERE state = 'filed'.
      */
     buf_adds(w, "i.state = 'filed'");
-    if (f->district) buf_printf(w, " AND i.district_code = $%d", param(q, DBV_TEXT(f->district)));
+    if (f->district) buf_printf(w, " AND i.district_code = $%d", db_sqlq_param(q, DBV_TEXT(f->district)));
     if (f->service_type >= 0)
-        buf_printf(w, " AND (i.service_types & $%d) <> 0", param(q, DBV_INT(1 << f->service_type)));
-    if (f->inclusive >= 0) buf_printf(w, " AND i.inclusive = $%d", param(q, DBV_INT(f->inclusive)));
+        buf_printf(w, " AND (i.service_types & $%d) <> 0", db_sqlq_param(q, DBV_INT(1 << f->service_type)));
+    if (f->inclusive >= 0) buf_printf(w, " AND i.inclusive = $%d", db_sqlq_param(q, DBV_INT(f->inclusive)));
     if (f->age_months >= 0) {
-        int k = param(q, DBV_INT(f->age_months));
+        int k = db_sqlq_param(q, DBV_INT(f->age_months));
         buf_printf(w, " AND i.min_age_months <= $%d AND i.max_age_months >= $%d", k, k);
     }
-    if (f->max_fee_fen >= 0) buf_printf(w, " AND i.fee_min_fen <= $%d", param(q, DBV_INT(f->max_fee_fen)));
+    if (f->max_fee_fen >= 0)
+        buf_printf(w, " AND i.fee_min_fen <= $%d", db_sqlq_param(q, DBV_INT(f->max_fee_fen)));
     if (f->vacancy_types)
         buf_printf(
             w,
@@ -63,7 +47,7 @@ static void match_where(struct sqlq *q, struct buf *w, const struct pub_filter *
             "AND ((CASE c.type WHEN 'infant' THEN 1 WHEN 'toddler' THEN 2 WHEN 'older' THEN 4 ELSE 8 END) "
             "& $%d) <> 0 AND c.capacity > (SELECT COUNT(*) FROM children ch WHERE ch.class_id = c.id "
             "AND ch.end_on IS NULL))",
-            param(q, DBV_INT(f->vacancy_types)));
+            db_sqlq_param(q, DBV_INT(f->vacancy_types)));
 }
 
 #define PUB_COLS                                                                                             \
@@ -126,7 +110,7 @@ static enum err page_vacancies(struct db *db, struct pub_page *p)
 enum err pub_search(struct db *db, struct arena *a, const struct pub_filter *f, struct pub_page *out)
 {
     memset(out, 0, sizeof *out);
-    struct sqlq q = {.sql = BUF_INIT};
+    struct db_sqlq q = {.sql = BUF_INIT};
     struct buf w = BUF_INIT, dist = BUF_INIT;
     struct db_rows *r = NULL;
     match_where(&q, &w, f);
@@ -142,8 +126,8 @@ enum err pub_search(struct db *db, struct arena *a, const struct pub_filter *f, 
         /* Squared degrees with longitude scaled by cos(latitude): the order of great-circle distance at a
          * city's scale, and cheap enough to compute for every match. */
         double coslat = cos(f->lat * M_PI / 180.0);
-        int la = param(&q, DBV_REAL(f->lat)), lo = param(&q, DBV_REAL(f->lon)),
-            sc = param(&q, DBV_REAL(coslat * coslat > 0 ? coslat : 1e-9));
+        int la = db_sqlq_param(&q, DBV_REAL(f->lat)), lo = db_sqlq_param(&q, DBV_REAL(f->lon)),
+            sc = db_sqlq_param(&q, DBV_REAL(coslat * coslat > 0 ? coslat : 1e-9));
         buf_printf(&dist, "((i.lat - $%d) * (i.lat - $%d) + (i.lon - $%d) * $%d * (i.lon - $%d) * $%d)", la,
                    la, lo, sc, lo, sc);
         buf_printf(&q.sql,
@@ -151,27 +135,28 @@ enum err pub_search(struct db *db, struct arena *a, const struct pub_filter *f, 
                    "WHERE %s AND i.lat IS NOT NULL AND i.lon IS NOT NULL",
                    dist.p, w.p);
         if (f->has_after) {
-            int kk = param(&q, DBV_REAL(f->after_key)), ki = param(&q, DBV_INT(f->after_id));
+            int kk = db_sqlq_param(&q, DBV_REAL(f->after_key)), ki = db_sqlq_param(&q, DBV_INT(f->after_id));
             buf_printf(&q.sql, " AND (%s > $%d OR (%s = $%d AND i.id > $%d))", dist.p, kk, dist.p, kk, ki);
         }
         buf_printf(&q.sql, " ORDER BY %s, i.id LIMIT %d", dist.p, PUB_PER_PAGE + 1);
         /* Every match is sorted by distance anyway: an offset costs no more than the sort. */
         if (!f->has_after && f->page > 1)
-            buf_printf(&q.sql, " OFFSET $%d", param(&q, DBV_INT((int64_t)(f->page - 1) * PUB_PER_PAGE)));
+            buf_printf(&q.sql, " OFFSET $%d",
+                       db_sqlq_param(&q, DBV_INT((int64_t)(f->page - 1) * PUB_PER_PAGE)));
     } else {
         buf_printf(&q.sql,
                    "SELECT " PUB_COLS ", 0 FROM institutions i JOIN districts d ON d.code = i.district_code "
                    "WHERE %s",
                    w.p);
         if (f->has_after) {
-            buf_printf(&q.sql, " AND i.id > $%d", param(&q, DBV_INT(f->after_id)));
+            buf_printf(&q.sql, " AND i.id > $%d", db_sqlq_param(&q, DBV_INT(f->after_id)));
         } else if (f->page > 1) {
             /* A page by number: the offset is skipped in the narrow covering index, not over table rows, and
              * the page then starts at that id like a cursor would. */
             buf_printf(
                 &q.sql,
                 " AND i.id >= (SELECT i.id FROM institutions i WHERE %s ORDER BY i.id LIMIT 1 OFFSET $%d)",
-                w.p, param(&q, DBV_INT((int64_t)(f->page - 1) * PUB_PER_PAGE)));
+                w.p, db_sqlq_param(&q, DBV_INT((int64_t)(f->page - 1) * PUB_PER_PAGE)));
         }
         buf_printf(&q.sql, " ORDER BY i.id LIMIT %d", PUB_PER_PAGE + 1);
     }

@@ -112,44 +112,28 @@ enum err rect_finding_get(struct db *db, struct arena *a, int64_t finding_id, st
                       v, 1, read_finding, out);
 }
 
-#define LIST_MAX_PARAMS 12
-
-/* A statement being written: its text and its parameters, numbered $1.. in the order they are added. */
-struct sqlq {
-    struct buf sql;
-    struct db_val v[LIST_MAX_PARAMS];
-    int n;
-};
-
-static int param(struct sqlq *q, struct db_val v)
-{
-    assert(q->n < LIST_MAX_PARAMS);
-    q->v[q->n] = v;
-    return ++q->n;
-}
-
 /* The FROM and WHERE of f's orders (alias o) into q: only the filters given, and institutions joined only for
  * a district, so that the planner can walk (deadline_on, id) for an unfiltered page, or a county's
  * institutions for a county's. A county-level order is late by 1..city_days days (deadline_on in
  * [today - city_days, today)); a city-level one by more (deadline_on < today - city_days). */
-static void list_from_where(struct sqlq *q, const struct rect_filter *f, int64_t today, int64_t city_days)
+static void list_from_where(struct db_sqlq *q, const struct rect_filter *f, int64_t today, int64_t city_days)
 {
     buf_adds(&q->sql, " FROM rectification_orders o");
     if (f->district)
         buf_printf(&q->sql, " JOIN institutions i ON i.id = o.institution_id AND i.district_code = $%d",
-                   param(q, DBV_TEXT(f->district)));
+                   db_sqlq_param(q, DBV_TEXT(f->district)));
     buf_adds(&q->sql, " WHERE 1 = 1");
     if (f->institution_id)
-        buf_printf(&q->sql, " AND o.institution_id = $%d", param(q, DBV_INT(f->institution_id)));
-    if (f->status) buf_printf(&q->sql, " AND o.status = $%d", param(q, DBV_TEXT(f->status)));
+        buf_printf(&q->sql, " AND o.institution_id = $%d", db_sqlq_param(q, DBV_INT(f->institution_id)));
+    if (f->status) buf_printf(&q->sql, " AND o.status = $%d", db_sqlq_param(q, DBV_TEXT(f->status)));
     if (f->overdue || f->level == RL_COUNTY || f->level == RL_CITY) {
-        int t = param(q, DBV_INT(today));
+        int t = db_sqlq_param(q, DBV_INT(today));
         buf_printf(&q->sql, " AND o.status <> 'accepted' AND o.deadline_on < $%d", t);
     }
     if (f->level == RL_COUNTY)
-        buf_printf(&q->sql, " AND o.deadline_on >= $%d", param(q, DBV_INT(today - city_days)));
+        buf_printf(&q->sql, " AND o.deadline_on >= $%d", db_sqlq_param(q, DBV_INT(today - city_days)));
     if (f->level == RL_CITY)
-        buf_printf(&q->sql, " AND o.deadline_on < $%d", param(q, DBV_INT(today - city_days)));
+        buf_printf(&q->sql, " AND o.deadline_on < $%d", db_sqlq_param(q, DBV_INT(today - city_days)));
 }
 
 enum err rect_list(struct db *db, struct arena *a, const struct rect_filter *f, struct rect_order **items,
@@ -159,7 +143,7 @@ enum err rect_list(struct db *db, struct arena *a, const struct rect_filter *f, 
     int page = f->page > 0 ? f->page : 1;
     *items = NULL;
     *n = 0;
-    struct sqlq q = {.sql = BUF_INIT};
+    struct db_sqlq q = {.sql = BUF_INIT};
     buf_adds(&q.sql, "SELECT COUNT(*)");
     list_from_where(&q, f, today, city_days);
     enum err e = db_int_query(db, q.sql.p, q.v, q.n, total);
@@ -169,8 +153,8 @@ enum err rect_list(struct db *db, struct arena *a, const struct rect_filter *f, 
         q.n = 0;
         buf_adds(&q.sql, "SELECT " ORDER_COLS ORDER_FROM "JOIN (SELECT o.id");
         list_from_where(&q, f, today, city_days);
-        int lim = param(&q, DBV_INT(RECT_PER_PAGE)),
-            off = param(&q, DBV_INT((int64_t)(page - 1) * RECT_PER_PAGE));
+        int lim = db_sqlq_param(&q, DBV_INT(RECT_PER_PAGE)),
+            off = db_sqlq_param(&q, DBV_INT((int64_t)(page - 1) * RECT_PER_PAGE));
         buf_printf(&q.sql,
                    " ORDER BY o.deadline_on, o.id LIMIT $%d OFFSET $%d) p ON p.id = o.id "
                    "ORDER BY o.deadline_on, o.id",
