@@ -103,12 +103,7 @@ static void read_live(struct db_rows *r, struct arena *a, void *item)
 }
 
 /* Filed institutions, their approved places (普惠: the inclusive flag), the children enrolled on day today
- * and the vacancies (per institution places − enrolled, never below 0, summed) per district. Arena.
- * One grouped query over the institutions' index: institutions.enrolled is the roll (children with no end_on)
- * kept by triggers on write; enrolment on today differs from it only by the children admitted for a later day
- * (on the roll, not yet there) and those whose discharge is dated after today (off the roll, still there),
- * two small sets each read by a range on its partial index (schema 22; the first index's condition, a start
- * after the China-time day the row was written, is repeated word for word so that SQLite uses it). */
+ * and the vacancies (per institution places − enrolled, never below 0, summed) per district. Arena. */
 static enum err live_figures(struct db *db, struct arena *a, int64_t today, const char *district,
                              struct live **items, int *n)
 {
@@ -118,18 +113,12 @@ static enum err live_figures(struct db *db, struct arena *a, int64_t today, cons
     return db_get_all(
         db, a,
         "SELECT i.district_code, COUNT(*), COALESCE(SUM(i.places), 0), "
-        "COALESCE(SUM(CASE WHEN i.inclusive = 1 THEN i.places ELSE 0 END), 0), "
-        "COALESCE(SUM(i.enrolled + COALESCE(d.n, 0)), 0), "
-        "COALESCE(SUM(CASE WHEN i.places > i.enrolled + COALESCE(d.n, 0) "
-        "THEN i.places - i.enrolled - COALESCE(d.n, 0) ELSE 0 END), 0) "
-        "FROM institutions i LEFT JOIN (SELECT institution_id, SUM(k) AS n FROM ("
-        "SELECT institution_id, -1 AS k FROM children WHERE end_on IS NULL "
-        "AND start_on * 86400 > created_at + 28800 AND start_on > $1 UNION ALL "
-        "SELECT institution_id, 1 AS k FROM children WHERE end_on IS NOT NULL "
-        "AND end_on > $1 AND start_on <= $1"
-        ") c GROUP BY institution_id) d ON d.institution_id = i.id "
-        "WHERE i.state = 'filed' AND (CAST($2 AS TEXT) IS NULL OR i.district_code = $2) GROUP BY "
-        "i.district_code",
+        "COALESCE(SUM(CASE WHEN i.inclusive = 1 THEN i.places ELSE 0 END), 0), COALESCE(SUM(e.n), 0), "
+        "COALESCE(SUM(CASE WHEN i.places > COALESCE(e.n, 0) THEN i.places - COALESCE(e.n, 0) ELSE 0 END), 0) "
+        "FROM institutions i LEFT JOIN (SELECT institution_id, COUNT(*) AS n FROM children "
+        "WHERE start_on <= $1 AND (end_on IS NULL OR end_on > $1) GROUP BY institution_id) e "
+        "ON e.institution_id = i.id WHERE i.state = 'filed' AND (CAST($2 AS TEXT) IS NULL OR "
+        "i.district_code = $2) GROUP BY i.district_code",
         v, DB_NPARAMS(v), read_live, sizeof **items, 0, (void **)items, n);
 }
 
