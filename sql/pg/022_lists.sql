@@ -1,4 +1,4 @@
--- tuoyu schema 23: the officials' lists on national data (issue 9). Owner: lists.
+-- tuoyu schema 22: the officials' lists on national data (issue 9). Owner: lists.
 
 -- The inspections list filtered by kind, department or status, newest first: each filter's rows in the order
 -- shown, so that a page is read from the front of its range even when the filter matches few or none of the
